@@ -1,0 +1,296 @@
+//! Stage 7: one record per story: the canonical version and fields merged from all members.
+//!
+//! The default rule picks the version that covers most of the story: the one holding the most
+//! shingles that also occur in another member (so text unique to one page, such as its chrome,
+//! does not count), ties broken by the latest date, then by path. `longest`, `latest` and
+//! `earliest` are the alternatives.
+
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::normalize::{Article, Timestamp};
+use crate::verify::similarity;
+
+/// How the canonical version of a story is chosen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum CanonicalRule {
+    /// Most shingles shared with other members (ties: latest date, then path).
+    #[default]
+    Coverage,
+    /// Most shingles (ties: latest date, then path).
+    Longest,
+    /// Latest date (ties: coverage, then path).
+    Latest,
+    /// Earliest date (ties: coverage, then path).
+    Earliest,
+}
+
+/// One version inside a story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub doc: u32,
+    /// Containment between this member and the canonical (1 for the canonical itself).
+    pub similarity: f64,
+    /// Jaccard similarity between this member and the canonical.
+    pub jaccard: f64,
+}
+
+/// A story: its canonical member and merged fields. Plain data for the output stage.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    pub id: String,
+    pub canonical: u32,
+    /// Sorted by path.
+    pub members: Vec<Member>,
+    pub title: Option<String>,
+    pub published: Option<Timestamp>,
+    pub updated: Option<Timestamp>,
+    pub source: Option<String>,
+    pub authors: Vec<String>,
+}
+
+impl Story {
+    /// The lowest similarity of any member to the canonical.
+    pub fn weakest_similarity(&self) -> f64 {
+        self.members
+            .iter()
+            .map(|m| m.similarity)
+            .fold(1.0, f64::min)
+    }
+}
+
+/// Builds the story records, ordered by their first member's path.
+pub fn build(
+    groups: &[Vec<u32>],
+    articles: &[Article],
+    shingles: &[Vec<u64>],
+    rule: CanonicalRule,
+) -> Vec<Story> {
+    let mut stories: Vec<Story> = groups
+        .iter()
+        .map(|g| build_one(g, articles, shingles, rule))
+        .collect();
+    stories.sort_by(|a, b| {
+        let pa = &articles[a.members[0].doc as usize].path;
+        let pb = &articles[b.members[0].doc as usize].path;
+        pa.cmp(pb).then_with(|| a.id.cmp(&b.id))
+    });
+    stories
+}
+
+fn build_one(
+    group: &[u32],
+    articles: &[Article],
+    shingles: &[Vec<u64>],
+    rule: CanonicalRule,
+) -> Story {
+    let coverage = shared_coverage(group, shingles);
+    let score = |i: usize| {
+        let d = group[i] as usize;
+        let date = articles[d].header.all_dates().max();
+        (coverage[i], shingles[d].len(), date)
+    };
+    let canonical_pos = (0..group.len())
+        .max_by(|&x, &y| {
+            let (cx, lx, dx) = score(x);
+            let (cy, ly, dy) = score(y);
+            let primary = match rule {
+                CanonicalRule::Coverage => cx.cmp(&cy).then(dx.cmp(&dy)),
+                CanonicalRule::Longest => lx.cmp(&ly).then(dx.cmp(&dy)),
+                CanonicalRule::Latest => dx.cmp(&dy).then(cx.cmp(&cy)),
+                CanonicalRule::Earliest => dy.cmp(&dx).then(cx.cmp(&cy)),
+            };
+            // Ties go to the smaller path (max_by keeps the last maximum, so reverse).
+            primary.then_with(|| {
+                articles[group[y] as usize]
+                    .path
+                    .cmp(&articles[group[x] as usize].path)
+            })
+        })
+        .unwrap_or(0);
+    let canonical = group[canonical_pos];
+    let canon_set = &shingles[canonical as usize];
+
+    let mut members: Vec<Member> = group
+        .iter()
+        .map(|&d| {
+            if d == canonical {
+                return Member {
+                    doc: d,
+                    similarity: 1.0,
+                    jaccard: 1.0,
+                };
+            }
+            let (jaccard, containment) = similarity(&shingles[d as usize], canon_set);
+            Member {
+                doc: d,
+                similarity: containment,
+                jaccard,
+            }
+        })
+        .collect();
+    members.sort_by(|a, b| {
+        articles[a.doc as usize]
+            .path
+            .cmp(&articles[b.doc as usize].path)
+    });
+
+    let headers = || members.iter().map(|m| &articles[m.doc as usize].header);
+    let canon_header = &articles[canonical as usize].header;
+    let title = canon_header
+        .title
+        .clone()
+        .or_else(|| headers().find_map(|h| h.title.clone()));
+    let published = headers().flat_map(|h| h.all_dates()).min();
+    let updated = headers().flat_map(|h| h.all_dates()).max();
+    let source = canon_header
+        .source
+        .clone()
+        .or_else(|| most_common(headers().filter_map(|h| h.source.clone())));
+    let mut authors: Vec<String> = Vec::new();
+    for a in canon_header
+        .authors
+        .iter()
+        .chain(headers().flat_map(|h| h.authors.iter()))
+    {
+        if !authors.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+            authors.push(a.clone());
+        }
+    }
+    Story {
+        id: story_id(group, articles),
+        canonical,
+        members,
+        title,
+        published,
+        updated,
+        source,
+        authors,
+    }
+}
+
+/// For each member, how many of its shingles also occur in another member of the group.
+fn shared_coverage(group: &[u32], shingles: &[Vec<u64>]) -> Vec<usize> {
+    if group.len() == 1 {
+        return vec![shingles[group[0] as usize].len()];
+    }
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    for &d in group {
+        for &h in &shingles[d as usize] {
+            *counts.entry(h).or_default() += 1;
+        }
+    }
+    group
+        .iter()
+        .map(|&d| {
+            shingles[d as usize]
+                .iter()
+                .filter(|h| counts[h] > 1)
+                .count()
+        })
+        .collect()
+}
+
+fn most_common(items: impl Iterator<Item = String>) -> Option<String> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for s in items {
+        *counts.entry(s).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(s, _)| s)
+}
+
+/// A stable story id: XXH3-64 of the sorted XXH3-64 hashes of the members' normalized bodies,
+/// as 16 hex digits. It does not depend on paths, argument order or thread count.
+pub fn story_id(group: &[u32], articles: &[Article]) -> String {
+    let mut hashes: Vec<u64> = group
+        .iter()
+        .map(|&d| xxh3_64(articles[d as usize].body.as_bytes()))
+        .collect();
+    hashes.sort_unstable();
+    let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+    format!("{:016x}", xxh3_64(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{Format, Header, dates};
+
+    fn article(path: &str, body: &str, date: &str, authors: &[&str]) -> Article {
+        let header = Header {
+            published: dates::parse(date),
+            authors: authors.iter().map(|s| s.to_string()).collect(),
+            ..Header::default()
+        };
+        Article {
+            path: path.into(),
+            format: Format::Text,
+            header,
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn coverage_picks_the_fullest_version_and_merges_fields() {
+        let articles = vec![
+            article("b.txt", "x", "2017-03-03", &["Ann Lee"]),
+            article("a.txt", "y", "2017-03-02", &["Bo Li", "Ann Lee"]),
+            article("c.txt", "z", "2017-03-04", &[]),
+        ];
+        // a holds everything b and c share; c has a long tail of its own (chrome).
+        let shingles = vec![
+            vec![1, 2, 3],
+            vec![1, 2, 3, 4, 5],
+            vec![4, 5, 100, 101, 102, 103, 104],
+        ];
+        let stories = build(
+            &[vec![0, 1, 2]],
+            &articles,
+            &shingles,
+            CanonicalRule::Coverage,
+        );
+        let s = &stories[0];
+        assert_eq!(s.canonical, 1);
+        assert_eq!(
+            s.members.iter().map(|m| m.doc).collect::<Vec<_>>(),
+            [1, 0, 2],
+            "sorted by path"
+        );
+        assert_eq!(s.authors, ["Bo Li", "Ann Lee"]);
+        assert_eq!(s.published.unwrap().to_string(), "2017-03-02");
+        assert_eq!(s.updated.unwrap().to_string(), "2017-03-04");
+        assert!((s.weakest_similarity() - 2.0 / 5.0).abs() < 1e-9);
+        let longest = build(
+            &[vec![0, 1, 2]],
+            &articles,
+            &shingles,
+            CanonicalRule::Longest,
+        );
+        assert_eq!(longest[0].canonical, 2);
+        let latest = build(
+            &[vec![0, 1, 2]],
+            &articles,
+            &shingles,
+            CanonicalRule::Latest,
+        );
+        assert_eq!(latest[0].canonical, 2);
+        let earliest = build(
+            &[vec![0, 1, 2]],
+            &articles,
+            &shingles,
+            CanonicalRule::Earliest,
+        );
+        assert_eq!(earliest[0].canonical, 1);
+    }
+
+    #[test]
+    fn story_id_ignores_order() {
+        let articles = vec![article("a", "one", "", &[]), article("b", "two", "", &[])];
+        assert_eq!(story_id(&[0, 1], &articles), story_id(&[1, 0], &articles));
+        assert_ne!(story_id(&[0], &articles), story_id(&[1], &articles));
+    }
+}

@@ -1,0 +1,157 @@
+//! Bytes → UTF-8 text, whatever charset the site used.
+//!
+//! Order of evidence: a byte-order mark; valid UTF-8 (a page saved as UTF-8 often keeps its old
+//! `<meta charset>`); a charset declared in the first 4 KB (`<meta charset>`, `http-equiv`,
+//! `<?xml encoding>`); otherwise chardetng's guess. Decoding never fails on bad bytes (they
+//! become U+FFFD); a file is only refused when it is empty, binary, or decodes to mostly
+//! control characters.
+
+use std::sync::LazyLock;
+
+use encoding_rs::{Encoding, UTF_8};
+use regex::bytes::Regex;
+
+/// Decoded text and the name of the encoding that was used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+}
+
+/// Why bytes could not be turned into text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    Empty,
+    Binary,
+    /// Too many control characters or replacement characters: not text in any charset we know.
+    Garbage(String),
+}
+
+/// How many leading bytes are checked for NUL (binary) and for a charset declaration.
+const SNIFF_BINARY: usize = 1024;
+const SNIFF_CHARSET: usize = 4096;
+
+static CHARSET_DECL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i-u)(?:<meta[^>]{0,200}?charset\s*=\s*["']?\s*|<\?xml[^>]{0,100}?encoding\s*=\s*["'])([a-z0-9_:.\-]{2,40})"#)
+        .expect("charset regex")
+});
+
+/// Decodes a file's bytes.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(DecodeError::Empty);
+    }
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return finish(text.into_owned(), enc);
+    }
+    if bytes[..bytes.len().min(SNIFF_BINARY)].contains(&0) {
+        return Err(DecodeError::Binary);
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return finish(s.to_owned(), UTF_8);
+    }
+    let enc = declared_charset(bytes)
+        .filter(|e| *e != UTF_8)
+        .unwrap_or_else(|| guess(bytes));
+    let (text, _, _) = enc.decode(bytes);
+    finish(text.into_owned(), enc)
+}
+
+/// The charset a document declares in its first 4 KB, if encoding_rs knows the label.
+/// `iso-8859-1` and `us-ascii` map to windows-1252, as browsers do.
+pub fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(SNIFF_CHARSET)];
+    let label = CHARSET_DECL.captures(head)?.get(1)?.as_bytes();
+    Encoding::for_label(label)
+}
+
+fn guess(bytes: &[u8]) -> &'static Encoding {
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    det.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+fn finish(text: String, enc: &'static Encoding) -> Result<Decoded, DecodeError> {
+    let mut total = 0usize;
+    let mut bad = 0usize;
+    for c in text.chars() {
+        total += 1;
+        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0C' | '\0')) {
+            bad += 1;
+        }
+    }
+    if total > 0 && bad * 10 > total {
+        return Err(DecodeError::Garbage(format!(
+            "{}% of characters are control or invalid bytes as {}",
+            bad * 100 / total,
+            enc.name()
+        )));
+    }
+    if text.trim().is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok(Decoded {
+        text,
+        encoding: enc.name(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_table() {
+        type Case<'a> = (&'a [u8], Result<(&'a str, &'a str), &'a str>);
+        let cases: &[Case] = &[
+            (b"plain ascii", Ok(("plain ascii", "UTF-8"))),
+            ("caf\u{e9} \u{2019}".as_bytes(), Ok(("caf\u{e9} \u{2019}", "UTF-8"))),
+            (b"\xEF\xBB\xBFbom text", Ok(("bom text", "UTF-8"))),
+            (b"\xFF\xFEh\x00i\x00", Ok(("hi", "UTF-16LE"))),
+            // Declared windows-1252 / iso-8859-1: curly quote and accent come out right.
+            (
+                b"<meta charset=\"iso-8859-1\"><p>It\x92s caf\xe9</p>",
+                Ok(("<meta charset=\"iso-8859-1\"><p>It\u{2019}s caf\u{e9}</p>", "windows-1252")),
+            ),
+            (
+                b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\x93q\x94",
+                Ok((
+                    "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">\u{201c}q\u{201d}",
+                    "windows-1252",
+                )),
+            ),
+            (b"", Err("empty")),
+            (b"  \n\t ", Err("empty")),
+            (b"ab\x00cd", Err("binary")),
+            (b"\x01\x02\x03\x04\x05\x06\x07\x08abc", Err("garbage")),
+        ];
+        for (input, want) in cases {
+            let got = decode(input);
+            match (want, got) {
+                (Ok((text, enc)), Ok(d)) => {
+                    assert_eq!(d.text, *text, "{input:?}");
+                    assert_eq!(d.encoding, *enc, "{input:?}");
+                }
+                (Err("empty"), Err(DecodeError::Empty)) => {}
+                (Err("binary"), Err(DecodeError::Binary)) => {}
+                (Err("garbage"), Err(DecodeError::Garbage(_))) => {}
+                (want, got) => panic!("{input:?}: want {want:?}, got {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn undeclared_latin1_is_guessed() {
+        let bytes = b"Le gouvernement fran\xe7ais a annonc\xe9 une r\xe9forme de l'\xe9cole, a d\xe9clar\xe9 le minist\xe8re.";
+        let d = decode(bytes).unwrap();
+        assert!(d.text.contains("français a annoncé"), "{}", d.text);
+    }
+
+    #[test]
+    fn nul_after_first_kb_is_not_binary() {
+        let mut bytes = vec![b'a'; 2000];
+        bytes[1500] = 0;
+        assert!(decode(&bytes).is_ok());
+    }
+}

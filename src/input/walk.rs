@@ -1,0 +1,203 @@
+//! Expands the paths the user gave into a sorted list of files.
+//!
+//! Folders are walked recursively in sorted order; hidden entries (names starting with `.`) are
+//! skipped; symlinks are followed and loops reported. Files named directly are always read,
+//! whatever their extension; files found in folders are kept when their extension is accepted.
+
+use std::path::{Path, PathBuf};
+
+use super::{InputFile, Skip, SkipReason, io_reason};
+
+/// Which file extensions are read when walking a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtFilter {
+    /// Lower-case extensions without the dot. An empty string accepts files with no extension.
+    pub exts: Vec<String>,
+}
+
+/// The default set: what a folder of scraped articles holds.
+pub const DEFAULT_EXTS: &[&str] = &["txt", "text", "htm", "html", "xhtml", "shtml", ""];
+
+impl Default for ExtFilter {
+    fn default() -> Self {
+        ExtFilter {
+            exts: DEFAULT_EXTS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl ExtFilter {
+    /// Parses a comma-separated list such as `txt,html`; `*` accepts every file.
+    pub fn parse(list: &str) -> ExtFilter {
+        let exts = list
+            .split(',')
+            .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+            .collect();
+        ExtFilter { exts }
+    }
+
+    pub fn accepts(&self, path: &Path) -> bool {
+        if self.exts.iter().any(|e| e == "*") {
+            return true;
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        self.exts.contains(&ext)
+    }
+}
+
+/// The result of expanding the arguments.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// Files to read, in argument order, each folder's files in sorted order. No duplicates.
+    pub files: Vec<InputFile>,
+    /// Paths that could not be listed: a missing argument, an unreadable folder, a loop.
+    pub skipped: Vec<Skip>,
+    /// Arguments that do not exist (also listed in `skipped`): a usage error for the exit code.
+    pub missing_args: usize,
+    /// Files seen in folders but not read because of their extension.
+    pub ignored_by_ext: usize,
+}
+
+/// Expands files and folders into the files to read.
+pub fn expand(paths: &[PathBuf], filter: &ExtFilter) -> Expanded {
+    let mut out = Expanded::default();
+    let mut seen = std::collections::HashSet::new();
+    for arg in paths {
+        let shown = arg.to_string_lossy().into_owned();
+        let meta = match std::fs::metadata(arg) {
+            Ok(m) => m,
+            Err(e) => {
+                let reason = if e.kind() == std::io::ErrorKind::NotFound {
+                    out.missing_args += 1;
+                    SkipReason::NotFound
+                } else {
+                    SkipReason::Unreadable(io_reason(&e))
+                };
+                out.skipped.push(Skip {
+                    path: shown,
+                    reason,
+                });
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            if seen.insert(arg.clone()) {
+                out.files.push(InputFile {
+                    path: arg.clone(),
+                    display: shown,
+                });
+            }
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(arg)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    if e.file_type().is_dir() {
+                        continue;
+                    }
+                    if !filter.accepts(e.path()) {
+                        out.ignored_by_ext += 1;
+                        continue;
+                    }
+                    let path = e.path().to_path_buf();
+                    if seen.insert(path.clone()) {
+                        let display = path.to_string_lossy().into_owned();
+                        out.files.push(InputFile { path, display });
+                    }
+                }
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| shown.clone());
+                    let reason = if let Some(anc) = err.loop_ancestor() {
+                        format!("symlink loop back to {}", anc.display())
+                    } else if let Some(ioe) = err.io_error() {
+                        io_reason(ioe)
+                    } else {
+                        err.to_string()
+                    };
+                    out.skipped.push(Skip {
+                        path,
+                        reason: SkipReason::Walk(reason),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ext_filter_table() {
+        let f = ExtFilter::default();
+        for (path, want) in [
+            ("a/b.txt", true),
+            ("a/b.HTML", true),
+            ("a/b.htm", true),
+            ("a/README", true),
+            ("a/gold.tsv", false),
+            ("a/notes.md", false),
+            ("a/x.json", false),
+        ] {
+            assert_eq!(f.accepts(Path::new(path)), want, "{path}");
+        }
+        let only = ExtFilter::parse(".TSV, md");
+        assert!(only.accepts(Path::new("x.tsv")));
+        assert!(!only.accepts(Path::new("x.txt")));
+        assert!(ExtFilter::parse("*").accepts(Path::new("x.bin")));
+    }
+
+    #[test]
+    fn walks_sorted_skips_hidden_and_reports_missing() {
+        let dir = std::env::temp_dir().join(format!("nd-walk-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::create_dir_all(dir.join(".hidden")).unwrap();
+        for f in [
+            "b.txt",
+            "a.txt",
+            "sub/c.html",
+            ".dot.txt",
+            ".hidden/d.txt",
+            "gold.tsv",
+        ] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let missing = dir.join("nope");
+        let got = expand(&[dir.clone(), missing], &ExtFilter::default());
+        let names: Vec<_> = got
+            .files
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a.txt", "b.txt", "sub/c.html"]);
+        assert_eq!(got.missing_args, 1);
+        assert_eq!(got.ignored_by_ext, 1);
+        assert_eq!(got.skipped.len(), 1);
+        assert_eq!(got.skipped[0].reason, SkipReason::NotFound);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

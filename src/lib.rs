@@ -1,0 +1,21 @@
+//! newsdedup: scraped news articles in, one clean JSON record per story out.
+//!
+//! The pipeline, one module per stage, plain data between them:
+//! [`input`] (paths → bytes → text) → [`normalize`] (text → [`normalize::Article`]) →
+//! [`shingle`] and [`minhash`] (fingerprints) → [`candidates`] (pairs) → [`verify`] (exact
+//! similarities) → [`cluster`] (stories) → [`canonical`] (records) → [`output`] (JSON).
+//! [`pipeline::run`] strings them together; [`app`] runs a command line.
+
+pub mod app;
+pub mod candidates;
+pub mod canonical;
+pub mod cli;
+pub mod cluster;
+pub mod config;
+pub mod input;
+pub mod minhash;
+pub mod normalize;
+pub mod output;
+pub mod pipeline;
+pub mod shingle;
+pub mod verify;

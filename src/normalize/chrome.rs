@@ -1,0 +1,219 @@
+//! Site chrome inside one document: lines that are page furniture, not story.
+//!
+//! Three rules: a built-in list of chrome lines (exact, case-insensitive), a few patterns
+//! (`3 of 15`, `(8 Videos)`, photo credits, share/cookie/subscribe prompts), and lines repeated
+//! within the document (three or more copies: all go; two copies: the second goes).
+//! Text that recurs across many unrelated documents is handled at corpus level (`template`).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::RegexSet;
+
+/// Whole lines that are chrome, compared lower-case.
+const CHROME_LINES: &[&str] = &[
+    "hide caption",
+    "show caption",
+    "replay",
+    "more videos ...",
+    "more videos...",
+    "more videos",
+    "must watch",
+    "just watched",
+    "read more",
+    "read more...",
+    "story highlights",
+    "breaking news",
+    "advertisement",
+    "advertisements",
+    "ad",
+    "sponsored",
+    "sponsored content",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "email",
+    "print",
+    "comments",
+    "close",
+    "skip to main content",
+    "skip to content",
+    "back to top",
+    "enlarge this image",
+    "toggle caption",
+    "next",
+    "previous",
+    "loading...",
+    "related",
+    "related stories",
+    "related articles",
+    "related content",
+    "recommended",
+    "most popular",
+    "trending",
+    "more from",
+    "top stories",
+    "photos",
+    "video",
+    "watch",
+];
+
+/// Prefixes that make a whole line chrome, compared lower-case.
+const CHROME_PATTERNS: &[&str] = &[
+    r"^\d{1,3} of \d{1,3}$",
+    r"^\(\d+ (?:videos?|photos?|images?)\)$",
+    r"^ie \d+ is not supported",
+    r"^chat with us in facebook messenger",
+    r"^(?:related|read more|see also|more|watch|listen|also read|read also|recommended|advertisement|sponsored)\s*:",
+    r"^click (?:here|through) to ",
+    r"^(?:photo|image|video|file photo)s?\s*:",
+    r"^(?:follow|like) us on ",
+    r"^sign up (?:for|to) ",
+    r"^subscribe (?:to|now|for)",
+    r"^(?:we|this (?:site|website)) uses? cookies",
+    r"^by (?:using|continuing to use) (?:this|our) (?:site|website)",
+    r"all rights reserved\.?$",
+    r"^(?:copyright|\(c\)|©)\s*(?:\d{4}|the )",
+    r"^\d+ min(?:ute)?s? read$",
+    r"^(?:updated|published|posted) \d+ (?:min(?:ute)?s?|hours?|days?) ago$",
+    r"^(?:share|email|print|comment)(?: (?:this|on|via) \w+)?(?: \| (?:share|email|print|comment|tweet)\w*)+$",
+    // Photo credits: a short line ending in a photo agency, after a slash or "via".
+    r"^.{0,80}getty images\)?$",
+    r"^[^!?]{0,80}(?:/|\\| via )[^!?]{0,60}(?:ap photo|afp|reuters|shutterstock|epa|tass|ap)\)?$",
+];
+
+static PATTERNS: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new(CHROME_PATTERNS.iter().map(|p| format!("(?i){p}"))).expect("chrome patterns")
+});
+
+/// Labels that sometimes run into the first line of text (`Story highlights Control over …`).
+const CHROME_PREFIXES: &[&str] = &["story highlights ", "breaking news ", "advertisement "];
+
+/// True when the whole line is chrome by the built-in list or patterns.
+pub fn is_chrome(line: &str) -> bool {
+    if line.len() > 300 {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let lower = lower.trim_end_matches([' ', '|', '>', '»']);
+    CHROME_LINES.contains(&lower) || PATTERNS.is_match(lower)
+}
+
+/// Removes a chrome label that runs into the start of a line.
+pub fn strip_prefix(line: &str) -> &str {
+    for p in CHROME_PREFIXES {
+        if line.len() > p.len()
+            && line.is_char_boundary(p.len())
+            && line[..p.len()].eq_ignore_ascii_case(p)
+        {
+            return line[p.len()..].trim_start();
+        }
+    }
+    line
+}
+
+/// Drops chrome lines and repeated lines: a line seen three or more times is dropped entirely
+/// (a repeated label), a line seen twice keeps its first copy (a caption printed twice).
+pub fn remove(lines: Vec<String>) -> Vec<String> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for l in &lines {
+        *counts.entry(l.to_lowercase()).or_default() += 1;
+    }
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    lines
+        .into_iter()
+        .filter(|l| {
+            if is_chrome(l) {
+                return false;
+            }
+            let key = l.to_lowercase();
+            if counts[&key] >= 3 {
+                return false;
+            }
+            seen.insert(key, ()).is_none()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chrome_table() {
+        for (line, want) in [
+            ("Hide Caption", true),
+            ("1 of 15", true),
+            ("15 of 15", true),
+            ("(8 Videos)", true),
+            ("MUST WATCH", true),
+            ("More Videos ...", true),
+            ("Read More", true),
+            (
+                "IE 11 is not supported. For an optimal experience visit our site on another browser.",
+                true,
+            ),
+            (
+                "Chat with us in Facebook Messenger. Find out what's happening in the world as it unfolds.",
+                true,
+            ),
+            (
+                "RELATED: ISIS beheads archaeology 'pioneer' in Palmyra",
+                true,
+            ),
+            ("DEA/G.DAGLI ORTI/De Agostini/Getty Images", true),
+            ("Valery Sharifulin\\TASS via Getty Images", true),
+            (
+                "Copyright 2007 The Associated Press. All rights reserved.",
+                true,
+            ),
+            ("1 minute read", true),
+            ("Advertisement", true),
+            ("Click here to subscribe", true),
+            ("One of the 15 victims was a child.", false),
+            (
+                "Palmyra is seen as strategically important to both sides.",
+                false,
+            ),
+            (
+                "Reuters reported that the talks failed, citing officials in Geneva.",
+                false,
+            ),
+            ("The figures were confirmed by Reuters", false),
+            ("John Smith/AP", true),
+        ] {
+            assert_eq!(is_chrome(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn prefix_table() {
+        assert_eq!(
+            strip_prefix("Story highlights Control over the city"),
+            "Control over the city"
+        );
+        assert_eq!(strip_prefix("Breaking News"), "Breaking News");
+        assert_eq!(strip_prefix("Storytelling matters"), "Storytelling matters");
+    }
+
+    #[test]
+    fn repeated_lines() {
+        let lines: Vec<String> = [
+            "a caption",
+            "x",
+            "Photos: gallery",
+            "a caption",
+            "Photos: gallery",
+            "y",
+            "photos: gallery",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(remove(lines), ["a caption", "x", "y"]);
+    }
+}

@@ -1,0 +1,397 @@
+//! Header fields in text: the scraper's ` date YYYY-MM-DD` line, the headline, bylines,
+//! `Updated …` / `Published …` stamps, reading-time lines and datelines. Each is taken out of
+//! the body and put into [`Header`].
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Header;
+use super::chrome;
+use super::dates::{self, Timestamp};
+
+static DATE_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^date (\d{4}-\d{2}-\d{2})\b\s*").expect("date prefix regex"));
+static BYLINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?i:by)\s+(\S.{1,150})$").expect("byline regex"));
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i)(updated|last updated|published|first published|posted|modified)(?:\s+(?:on|at))?\s*:?\s+(.{4,80})$")
+        .expect("stamp regex")
+});
+static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read$").expect("reading time regex")
+});
+/// `CNN -` alone on a line.
+static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Z][A-Za-z.&]{1,20}(?: [A-Z][A-Za-z.&]{1,20}){0,2})\s*-$")
+        .expect("source line regex")
+});
+/// `(CNN)` at the start of the lede.
+static PAREN_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\(([A-Z][A-Za-z.&]{1,15})\)\s*-?\s*").expect("paren source regex")
+});
+/// `BEIRUT - `, `SALVADOR, Feb 26 - `, `WASHINGTON (Reuters) - `, `NEW YORK, March 3 (AP) - `.
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^([A-Z][A-Z.'’]{2,}(?:[ -][A-Z][A-Z.'’]+){0,3})(?:,\s*[A-Z][A-Za-z.]+(?:\.?\s+\d{1,2})?)?\s*(?:\(([A-Za-z][A-Za-z .&]{1,20})\))?\s+-{1,2}\s*",
+    )
+    .expect("dateline regex")
+});
+
+/// Words that mark the last part of a byline as the outlet (`…, CNN`, `…, Associated Press`).
+const OUTLET_WORDS: &[&str] = &[
+    "news",
+    "press",
+    "reuters",
+    "times",
+    "post",
+    "agency",
+    "associated",
+    "bloomberg",
+    "herald",
+    "journal",
+    "tribune",
+    "guardian",
+    "bbc",
+    "cnn",
+    "network",
+    "media",
+    "wire",
+    "daily",
+    "online",
+    "telegraph",
+    "gazette",
+    "afp",
+    "ap",
+    "upi",
+    "dpa",
+    "chronicle",
+];
+/// Words that mark a byline part as a job title, not a name (`Staff Writer`).
+const ROLE_WORDS: &[&str] = &[
+    "writer",
+    "correspondent",
+    "reporter",
+    "editor",
+    "staff",
+    "contributor",
+    "columnist",
+    "bureau",
+    "chief",
+];
+
+/// Lines at the top that may hold header fields before the story starts.
+const HEADER_ZONE: usize = 12;
+/// How many lede paragraphs may carry a dateline.
+const DATELINE_ZONE: usize = 5;
+
+/// Takes header fields out of the first lines of a text and returns the remaining body lines.
+pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
+    if let Some(first) = lines.first_mut()
+        && let Some(c) = DATE_PREFIX.captures(first)
+    {
+        header.date_line = dates::parse(&c[1]);
+        let rest = first[c.get(0).map_or(0, |m| m.end())..].to_string();
+        *first = rest;
+    }
+    let mut body = Vec::with_capacity(lines.len());
+    let mut in_header = true;
+    let mut seen_content = 0;
+    for (i, line) in lines.into_iter().enumerate() {
+        let line = chrome::strip_prefix(&line).to_string();
+        if line.is_empty() {
+            continue;
+        }
+        if in_header && i < HEADER_ZONE && take_header_line(&line, header, seen_content) {
+            continue;
+        }
+        if chrome::is_chrome(&line) {
+            continue;
+        }
+        if in_header {
+            seen_content += 1;
+            if header.title.is_none() && seen_content == 1 && looks_like_headline(&line) {
+                header.title = Some(line);
+                continue;
+            }
+            in_header = false;
+        }
+        body.push(line);
+    }
+    strip_dateline(&mut body, header);
+    body
+}
+
+/// Recognizes one header line and records it; `false` leaves the line in the body.
+fn take_header_line(line: &str, header: &mut Header, seen_content: usize) -> bool {
+    if READING_TIME.is_match(line) {
+        return true;
+    }
+    if let Some(c) = STAMP.captures(line)
+        && let Some(ts) = dates::parse(&c[2])
+    {
+        let kind = c[1].to_ascii_lowercase();
+        if kind.contains("updated") || kind == "modified" {
+            header.updated = max_ts(header.updated, ts);
+        } else {
+            header.published = min_ts(header.published, ts);
+        }
+        return true;
+    }
+    if let Some(c) = BYLINE.captures(line)
+        && let Some((authors, source)) = parse_byline(&c[1])
+    {
+        for a in authors {
+            if !header.authors.contains(&a) {
+                header.authors.push(a);
+            }
+        }
+        if header.source.is_none() {
+            header.source = source;
+        }
+        return true;
+    }
+    if seen_content <= 1
+        && let Some(c) = SOURCE_LINE.captures(line)
+    {
+        header.source.get_or_insert_with(|| c[1].to_string());
+        return true;
+    }
+    false
+}
+
+fn min_ts(cur: Option<Timestamp>, new: Timestamp) -> Option<Timestamp> {
+    Some(cur.map_or(new, |c| c.min(new)))
+}
+
+fn max_ts(cur: Option<Timestamp>, new: Timestamp) -> Option<Timestamp> {
+    Some(cur.map_or(new, |c| c.max(new)))
+}
+
+/// A headline: a short line of a few capitalized words that does not end like a sentence.
+pub fn looks_like_headline(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    (2..=25).contains(&words)
+        && line.len() <= 250
+        && !line.ends_with(['.', ',', ';', ':'])
+        && line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '\'')
+}
+
+/// Splits a byline (`Lonzo Cook and Hamdi Alkhshali, CNN`) into authors and an outlet.
+/// Returns `None` when it does not look like a byline (`By the end of the year, …`).
+pub fn parse_byline(s: &str) -> Option<(Vec<String>, Option<String>)> {
+    let s = s.trim().trim_end_matches(['.', ',']);
+    if s.split_whitespace().count() > 16 || s.ends_with(['!', '?']) {
+        return None;
+    }
+    let mut parts: Vec<&str> = s
+        .split([',', '|', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut source = None;
+    if parts.len() > 1 {
+        let last = parts[parts.len() - 1];
+        if is_outlet(last) {
+            source = Some(last.to_string());
+            parts.pop();
+        }
+    }
+    let mut authors = Vec::new();
+    for part in parts {
+        if is_role(part) {
+            continue;
+        }
+        for name in part.split(" and ").flat_map(|p| p.split(" & ")) {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            if !looks_like_name(name) {
+                return None;
+            }
+            authors.push(name.to_string());
+        }
+    }
+    if authors.is_empty() && source.is_none() {
+        return None;
+    }
+    Some((authors, source))
+}
+
+fn words_lower(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+fn is_outlet(s: &str) -> bool {
+    let all_caps = s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase);
+    s.split_whitespace().count() <= 5
+        && (all_caps || words_lower(s).any(|w| OUTLET_WORDS.contains(&w.as_str())))
+}
+
+fn is_role(s: &str) -> bool {
+    words_lower(s).any(|w| ROLE_WORDS.contains(&w.as_str()))
+}
+
+/// One to five words, each capitalized or a name particle.
+fn looks_like_name(s: &str) -> bool {
+    const PARTICLES: &[&str] = &[
+        "de", "da", "del", "der", "van", "von", "al", "bin", "la", "le", "di", "du", "el",
+    ];
+    let words: Vec<&str> = s.split_whitespace().collect();
+    (1..=5).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                || PARTICLES.contains(&w.to_lowercase().trim_end_matches(['-', '\'']))
+                || w.starts_with("al-")
+        })
+}
+
+/// Removes a dateline at the start of one of the first paragraphs (`BEIRUT - `, `(CNN)`).
+fn strip_dateline(body: &mut [String], header: &mut Header) {
+    for par in body.iter_mut().take(DATELINE_ZONE) {
+        if let Some(c) = PAREN_SOURCE.captures(par) {
+            let end = c.get(0).map_or(0, |m| m.end());
+            header.source.get_or_insert_with(|| c[1].to_string());
+            header
+                .dateline
+                .get_or_insert_with(|| format!("({})", &c[1]));
+            *par = par[end..].to_string();
+            return;
+        }
+        if let Some(c) = DATELINE.captures(par) {
+            let end = c.get(0).map_or(0, |m| m.end());
+            if end < par.len() {
+                header.dateline = Some(c[1].to_string());
+                if let Some(src) = c.get(2) {
+                    header
+                        .source
+                        .get_or_insert_with(|| src.as_str().to_string());
+                }
+                *par = par[end..].to_string();
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byline_table() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        for (input, want) in [
+            (
+                "Lonzo Cook and Hamdi Alkhshali, CNN",
+                Some((s(&["Lonzo Cook", "Hamdi Alkhshali"]), Some("CNN"))),
+            ),
+            (
+                "Hamdi Alkhshali, CNN",
+                Some((s(&["Hamdi Alkhshali"]), Some("CNN"))),
+            ),
+            (
+                "Jane Doe, Associated Press Writer",
+                Some((s(&["Jane Doe"]), Some("Associated Press Writer"))),
+            ),
+            ("Jane Doe, Staff Writer", Some((s(&["Jane Doe"]), None))),
+            (
+                "Ana de la Cruz & Bo Li",
+                Some((s(&["Ana de la Cruz", "Bo Li"]), None)),
+            ),
+            ("the end of the year, prices had doubled", None),
+        ] {
+            let got = parse_byline(input);
+            let want = want.map(|(a, src)| (a, src.map(str::to_string)));
+            assert_eq!(got, want, "{input}");
+        }
+    }
+
+    #[test]
+    fn header_lines_from_seed_patterns() {
+        let lines: Vec<String> = [
+            "date 2017-03-03 Russia: 1,000 ISIS casualties as Syrian troops retake Palmyra",
+            "By Hamdi Alkhshali, CNN",
+            "1 minute read",
+            "Published 10:43 PM EST, Fri March 3, 2017",
+            "CNN -",
+            "At least 1,000 ISIS militants were killed, officials said Friday.",
+            "By the end of the week, more had died.",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut h = Header::default();
+        let body = extract(lines, &mut h);
+        assert_eq!(
+            h.title.as_deref(),
+            Some("Russia: 1,000 ISIS casualties as Syrian troops retake Palmyra")
+        );
+        assert_eq!(h.authors, ["Hamdi Alkhshali"]);
+        assert_eq!(h.source.as_deref(), Some("CNN"));
+        assert_eq!(
+            h.date_line.map(|t| t.to_string()).as_deref(),
+            Some("2017-03-03")
+        );
+        assert_eq!(
+            h.published.map(|t| t.to_string()).as_deref(),
+            Some("2017-03-03T22:43:00-05:00")
+        );
+        assert_eq!(
+            body,
+            [
+                "At least 1,000 ISIS militants were killed, officials said Friday.",
+                "By the end of the week, more had died."
+            ]
+        );
+    }
+
+    #[test]
+    fn dateline_table() {
+        for (par, want_dateline, want_source, want_rest) in [
+            (
+                "BEIRUT - Syrian government forces recaptured Palmyra.",
+                Some("BEIRUT"),
+                None,
+                "Syrian government forces recaptured Palmyra.",
+            ),
+            (
+                "SALVADOR, Feb 26 - Showers continued throughout the week.",
+                Some("SALVADOR"),
+                None,
+                "Showers continued throughout the week.",
+            ),
+            (
+                "WASHINGTON (Reuters) - The talks failed.",
+                Some("WASHINGTON"),
+                Some("Reuters"),
+                "The talks failed.",
+            ),
+            (
+                "(CNN)Syrian government forces have recaptured the city.",
+                Some("(CNN)"),
+                Some("CNN"),
+                "Syrian government forces have recaptured the city.",
+            ),
+            (
+                "The US - China talks failed.",
+                None,
+                None,
+                "The US - China talks failed.",
+            ),
+        ] {
+            let mut h = Header::default();
+            let mut body = vec![par.to_string()];
+            strip_dateline(&mut body, &mut h);
+            assert_eq!(h.dateline.as_deref(), want_dateline, "{par}");
+            assert_eq!(h.source.as_deref(), want_source, "{par}");
+            assert_eq!(body[0], want_rest, "{par}");
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Leftover markup in text dumps: HTML entities (to a fixpoint, so double-escaped `&amp;lt;b&amp;gt;`
+//! comes out as text), tags (also those that only appear after decoding), typographic
+//! characters folded to plain ones, whitespace collapsed. The output is a list of clean lines.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// At most this many decoding rounds; each round shortens the text, so the fixpoint is reached
+/// well before on real input and the cost stays linear.
+const MAX_ENTITY_ROUNDS: usize = 6;
+
+static SCRIPT_STYLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->")
+        .expect("script regex")
+});
+static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)</?(?:p|br|div|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre|hr|dd|dt|figure|figcaption|header|footer)\b[^<>]*>")
+        .expect("block tag regex")
+});
+static ANY_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"</?[A-Za-z!?][^<>]*>").expect("tag regex"));
+static LEFTOVER_NUMERIC_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"&#(?:[xX][0-9A-Fa-f]{1,8}|[0-9]{1,10});").expect("numeric ref regex")
+});
+
+/// Decodes HTML entities until nothing changes. Numeric references that do not name a usable
+/// character (`&#3;`, `&#xFFFFFFFF;`) are removed rather than left in the text.
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut cur: Cow<'_, str> = Cow::Borrowed(s);
+    for _ in 0..MAX_ENTITY_ROUNDS {
+        match html_escape::decode_html_entities(cur.as_ref()) {
+            Cow::Borrowed(_) => break,
+            Cow::Owned(next) => cur = Cow::Owned(next),
+        }
+    }
+    if cur.contains("&#")
+        && let Cow::Owned(cleaned) = LEFTOVER_NUMERIC_REF.replace_all(cur.as_ref(), " ")
+    {
+        cur = Cow::Owned(cleaned);
+    }
+    cur
+}
+
+/// Removes tags: script, style and comment blocks whole, block-level tags become line breaks,
+/// inline tags vanish.
+pub fn strip_tags(s: &str) -> Cow<'_, str> {
+    if !s.contains('<') {
+        return Cow::Borrowed(s);
+    }
+    let s = SCRIPT_STYLE.replace_all(s, "\n");
+    let s = match BLOCK_TAG.replace_all(&s, "\n") {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(o) => Cow::Owned(o),
+    };
+    match ANY_TAG.replace_all(&s, "") {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(o) => Cow::Owned(o),
+    }
+}
+
+/// Folds one character: curly quotes to straight ones, dashes to `-`, odd spaces to a space;
+/// invisible characters vanish (`None`).
+#[inline]
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
+        '\u{00A0}'
+        | '\u{2000}'..='\u{200A}'
+        | '\u{202F}'
+        | '\u{205F}'
+        | '\u{3000}'
+        | '\t'
+        | '\x0B'
+        | '\x0C'
+        | '\0' => ' ',
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return None,
+        '\r' => '\n',
+        c if c.is_control() && c != '\n' => ' ',
+        c => c,
+    })
+}
+
+/// Folds typographic characters in a whole string.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c == '\u{2026}' {
+            out.push_str("...");
+        } else if let Some(f) = fold_char(c) {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// Splits folded text into trimmed lines with inner whitespace collapsed; list bullets at the
+/// start of a line are dropped; empty lines are dropped.
+pub fn lines(s: &str) -> Vec<String> {
+    s.split('\n')
+        .map(collapse_ws)
+        .map(|l| {
+            l.trim_start_matches(['\u{2022}', '\u{00B7}', '\u{25AA}', '\u{25CF}', '*'])
+                .trim()
+                .to_string()
+        })
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The whole text fast path: entities, tags, folding, lines.
+pub fn clean_text(s: &str) -> Vec<String> {
+    let decoded = decode_entities(s);
+    let stripped = strip_tags(&decoded);
+    lines(&fold(&stripped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_table() {
+        for (input, want) in [
+            ("no entities", "no entities"),
+            ("AT&amp;T", "AT&T"),
+            (
+                "&lt;strong&gt;Before:&lt;/strong&gt;",
+                "<strong>Before:</strong>",
+            ),
+            ("&amp;lt;b&amp;gt;x", "<b>x"),
+            ("a &amp;amp;amp; b", "a & b"),
+            ("index.php?d=314&amp;id=1957", "index.php?d=314&id=1957"),
+            ("ISIS&#39; occupation", "ISIS' occupation"),
+            ("&quot;historic value&quot;", "\"historic value\""),
+            ("bad &#xFFFFFFFF; ref", "bad   ref"),
+            ("ctrl &#3;&#5;x", "ctrl   x"),
+            ("no semicolon &amp", "no semicolon &amp"),
+        ] {
+            assert_eq!(decode_entities(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn tags_table() {
+        for (input, want) in [
+            ("<strong>Before:</strong> The ruins", "Before: The ruins"),
+            ("a<br>b", "a\nb"),
+            ("<p>one</p><p>two</p>", "\none\n\ntwo\n"),
+            ("x<script>var a = '<b>';</script>y", "x\ny"),
+            (
+                "<a href=\"http://x\" target=\"_blank\">World Heritage Site.</a>",
+                "World Heritage Site.",
+            ),
+            ("a < b and c > d", "a < b and c > d"),
+            ("<!-- hidden -->shown", "\nshown"),
+            ("unclosed <b tag", "unclosed <b tag"),
+        ] {
+            assert_eq!(strip_tags(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn fold_and_lines_table() {
+        assert_eq!(
+            fold("\u{201C}Hi\u{201D} \u{2014} it\u{2019}s\u{00A0}ok\u{2026}"),
+            "\"Hi\" - it's ok..."
+        );
+        assert_eq!(
+            fold("zero\u{200B}width soft\u{00AD}hyphen"),
+            "zerowidth softhyphen"
+        );
+        assert_eq!(
+            lines("  a   b \n\n \u{2022} bullet\r\n  c "),
+            ["a b", "bullet", "c"]
+        );
+    }
+
+    #[test]
+    fn clean_text_double_escaped() {
+        let got = clean_text(
+            "&lt;strong&gt;After:&lt;/strong&gt; The Arch &lt;a href=&quot;x&quot;&gt;link&lt;/a&gt;",
+        );
+        assert_eq!(got, ["After: The Arch link"]);
+    }
+}

@@ -1,0 +1,137 @@
+//! Stage 2: normalize. Decoded text → [`Article`]: header fields plus a clean body.
+//!
+//! Text dumps with leftover markup take the fast path in [`markup`]; whole HTML pages are
+//! recognized by content and go through [`html`]. Both end in the same header extraction
+//! ([`header`]) and chrome removal ([`chrome`]).
+
+pub mod chrome;
+pub mod dates;
+pub mod header;
+pub mod html;
+pub mod markup;
+
+use serde::Serialize;
+
+pub use dates::Timestamp;
+
+/// Fields taken from the top of an article (or a page's metadata).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Header {
+    pub title: Option<String>,
+    /// When the article says it was published (`Published …`, `article:published_time`).
+    pub published: Option<Timestamp>,
+    /// When the article says it was last updated (`Updated …`, `dateModified`).
+    pub updated: Option<Timestamp>,
+    /// The scraper's ` date YYYY-MM-DD` line, a fallback for `published`.
+    pub date_line: Option<Timestamp>,
+    pub authors: Vec<String>,
+    /// The outlet or agency (`CNN`, `Reuters`).
+    pub source: Option<String>,
+    /// The place or agency tag the lede started with (`BEIRUT`, `(CNN)`).
+    pub dateline: Option<String>,
+}
+
+impl Header {
+    /// The article's own date: published, else the date line, else updated.
+    pub fn date(&self) -> Option<Timestamp> {
+        self.published.or(self.date_line).or(self.updated)
+    }
+
+    /// Every date the header knows, for the story's first and last dates.
+    pub fn all_dates(&self) -> impl Iterator<Item = Timestamp> {
+        [self.published, self.date_line, self.updated]
+            .into_iter()
+            .flatten()
+    }
+}
+
+/// What kind of document a text was recognized as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Html,
+}
+
+/// A normalized article: what the rest of the pipeline compares and prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Article {
+    pub path: String,
+    pub format: Format,
+    pub header: Header,
+    /// Paragraphs separated by a blank line; no markup, no entities, no chrome.
+    pub body: String,
+}
+
+impl Article {
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.body.split("\n\n").filter(|p| !p.is_empty())
+    }
+}
+
+/// Recognizes a whole HTML page by its content (a doctype, or an `<html>`, `<head>` or `<body>`
+/// tag near the start), whatever the file's extension.
+pub fn detect_format(text: &str) -> Format {
+    let mut end = text.len().min(2048);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = text[..end].to_ascii_lowercase();
+    if head.contains("<!doctype html")
+        || head.contains("<html")
+        || head.contains("<head")
+        || head.contains("<body")
+    {
+        Format::Html
+    } else {
+        Format::Text
+    }
+}
+
+/// Normalizes one decoded document.
+pub fn normalize(path: &str, text: &str) -> Article {
+    let format = detect_format(text);
+    let mut header = Header::default();
+    let lines = match format {
+        Format::Text => markup::clean_text(text),
+        Format::Html => html::extract(text, &mut header),
+    };
+    let lines = chrome::remove(lines);
+    let lines = header::extract(lines, &mut header);
+    Article {
+        path: path.to_string(),
+        format,
+        header,
+        body: lines.join("\n\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detect_format_table() {
+        for (text, want) in [
+            ("<!DOCTYPE html><html><body>x</body></html>", Format::Html),
+            ("\n\n<HTML><HEAD><title>t</title>", Format::Html),
+            (
+                " date 2017-03-02 text with <strong>tags</strong>",
+                Format::Text,
+            ),
+            ("plain text", Format::Text),
+        ] {
+            assert_eq!(detect_format(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn normalize_is_idempotent_on_its_body() {
+        let a = normalize(
+            "a",
+            "Title Of Story\n\nBEIRUT - Body &amp;amp; text.\n\nHide Caption\n\nMore text here.",
+        );
+        let b = normalize("a", &a.body);
+        assert_eq!(b.body, a.body);
+    }
+}

@@ -1,0 +1,135 @@
+//! Stage 3a: word shingles of a normalized body, hashed with a fixed, versioned 64-bit hash.
+//!
+//! Tokens are lower-cased runs of letters and digits (`\w+` without `_`). A shingle is `k`
+//! consecutive tokens; its hash is XXH3-64 (seed 0) of the little-endian XXH3-64 hashes of its
+//! tokens. XXH3 is a published, frozen algorithm: the same text gives the same hashes on every
+//! machine and every release. [`HASH_VERSION`] changes if this scheme ever does.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Bumped whenever tokenization or hashing changes (story ids depend on it).
+pub const HASH_VERSION: u32 = 1;
+
+/// Calls `f` with each token of `text`, lower-cased.
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if word
+            .bytes()
+            .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
+        {
+            f(word);
+        } else {
+            buf.clear();
+            for c in word.chars() {
+                buf.extend(c.to_lowercase());
+            }
+            f(&buf);
+        }
+    }
+}
+
+/// The token hashes of a text, in order.
+pub fn token_hashes(text: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    for_each_token(text, |t| out.push(xxh3_64(t.as_bytes())));
+    out
+}
+
+/// Hashes of the `k`-token shingles of `text`, sorted and without duplicates. A text shorter than
+/// `k` tokens (but not empty) gives one shingle of all its tokens.
+pub fn shingles(text: &str, k: usize) -> Vec<u64> {
+    let k = k.max(1);
+    let toks = token_hashes(text);
+    if toks.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<u64> = if toks.len() <= k {
+        vec![hash_window(&toks)]
+    } else {
+        toks.windows(k).map(hash_window).collect()
+    };
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn hash_window(w: &[u64]) -> u64 {
+    let mut bytes = [0u8; 8 * 16];
+    if w.len() <= 16 {
+        for (i, h) in w.iter().enumerate() {
+            bytes[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
+        }
+        xxh3_64(&bytes[..w.len() * 8])
+    } else {
+        let v: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
+        xxh3_64(&v)
+    }
+}
+
+/// Size of the intersection of two sorted, deduplicated slices.
+pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_table() {
+        for (text, want) in [
+            ("Hello, World!", vec!["hello", "world"]),
+            ("ISIS' headquarters", vec!["isis", "headquarters"]),
+            ("1,000 casualties", vec!["1", "000", "casualties"]),
+            ("Ärger über Öl", vec!["ärger", "über", "öl"]),
+            ("snake_case", vec!["snake", "case"]),
+            ("", vec![]),
+        ] {
+            let mut got = Vec::new();
+            for_each_token(text, |t| got.push(t.to_string()));
+            assert_eq!(got, want, "{text}");
+        }
+    }
+
+    #[test]
+    fn shingles_are_case_and_punctuation_blind() {
+        let a = shingles("The quick brown fox jumps over the lazy dog.", 5);
+        let b = shingles("the QUICK brown -- fox jumps, over the lazy dog", 5);
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 5);
+        assert_eq!(shingles("two words", 5).len(), 1);
+        assert!(shingles("  ... ", 5).is_empty());
+    }
+
+    #[test]
+    fn hash_is_fixed() {
+        // Pinned: changing tokenization or the hash must bump HASH_VERSION and this value.
+        assert_eq!(
+            shingles("one two three four five", 5),
+            vec![0x31e7_58b4_e93e_82ed_u64]
+        );
+    }
+
+    #[test]
+    fn intersection_table() {
+        assert_eq!(intersection_size(&[1, 3, 5, 7], &[3, 4, 5, 8]), 2);
+        assert_eq!(intersection_size(&[], &[1]), 0);
+        assert_eq!(intersection_size(&[1, 2], &[1, 2]), 2);
+    }
+}

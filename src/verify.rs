@@ -1,0 +1,73 @@
+//! Stage 5: exact similarity of every candidate pair on the full shingle sets.
+
+use rayon::prelude::*;
+
+use crate::candidates::Pair;
+use crate::shingle::intersection_size;
+
+/// Exact similarity of two documents.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    pub a: u32,
+    pub b: u32,
+    /// |A∩B| / |A∪B|
+    pub jaccard: f64,
+    /// |A∩B| / min(|A|,|B|): how much of the shorter text the longer one holds.
+    pub containment: f64,
+}
+
+/// Jaccard and containment of two sorted, deduplicated shingle sets.
+pub fn similarity(a: &[u64], b: &[u64]) -> (f64, f64) {
+    if a.is_empty() || b.is_empty() {
+        return (0.0, 0.0);
+    }
+    let inter = intersection_size(a, b) as f64;
+    let union = (a.len() + b.len()) as f64 - inter;
+    (inter / union, inter / a.len().min(b.len()) as f64)
+}
+
+/// Verifies candidate pairs, keeping those whose Jaccard or containment reaches `floor`.
+pub fn verify(pairs: &[Pair], shingles: &[Vec<u64>], floor: f64) -> Vec<Similarity> {
+    pairs
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (jaccard, containment) = similarity(&shingles[a as usize], &shingles[b as usize]);
+            (jaccard >= floor || containment >= floor).then_some(Similarity {
+                a,
+                b,
+                jaccard,
+                containment,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn similarity_table() {
+        for (a, b, j, c) in [
+            (vec![1u64, 2, 3, 4], vec![1u64, 2, 3, 4], 1.0, 1.0),
+            (vec![1, 2, 3, 4], vec![3, 4, 5, 6], 2.0 / 6.0, 0.5),
+            (vec![1, 2], vec![1, 2, 3, 4, 5, 6, 7, 8], 0.25, 1.0),
+            (vec![1], vec![2], 0.0, 0.0),
+            (vec![], vec![1], 0.0, 0.0),
+        ] {
+            let (gj, gc) = similarity(&a, &b);
+            assert!(
+                (gj - j).abs() < 1e-12 && (gc - c).abs() < 1e-12,
+                "{a:?} {b:?}: {gj} {gc}"
+            );
+        }
+    }
+
+    #[test]
+    fn verify_filters_by_floor() {
+        let sets = vec![vec![1, 2, 3, 4], vec![1, 2, 3, 5], vec![9, 10, 11, 12]];
+        let got = verify(&[(0, 1), (0, 2)], &sets, 0.3);
+        assert_eq!(got.len(), 1);
+        assert_eq!((got[0].a, got[0].b), (0, 1));
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real binary on fixtures and generated input. One test binary, with
+//! small helpers in `util`.
+
+mod bad_input;
+mod seeds;
+mod util;
