@@ -55,15 +55,72 @@ pub fn load(file: &InputFile) -> Result<(Article, u64), SkipReason> {
     Ok((normalize::normalize(&file.display, &decoded.text), len))
 }
 
-/// Runs the whole pipeline.
-pub fn run(cfg: &Config) -> anyhow::Result<Outcome> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.max(1))
-        .build()?;
-    Ok(pool.install(|| run_in_pool(cfg)))
+/// Everything up to verified similarities: what clustering needs, computed once. Clustering
+/// with other thresholds (`eval --sweep`) reuses it.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    pub articles: Vec<Article>,
+    /// Sorted, deduplicated shingle hashes per article.
+    pub shingles: Vec<Vec<u64>>,
+    /// Verified pairs whose Jaccard or containment reached the floor they were verified at.
+    pub similarities: Vec<verify::Similarity>,
+    pub skipped: Vec<Skip>,
+    pub missing_args: usize,
+    pub stats: Stats,
 }
 
-fn run_in_pool(cfg: &Config) -> Outcome {
+/// Runs the whole pipeline.
+pub fn run(cfg: &Config) -> anyhow::Result<Outcome> {
+    in_pool(cfg.threads, || {
+        let prepared = prepare_in_pool(cfg, cfg.cluster.jaccard.min(cfg.cluster.containment));
+        finish(prepared, &cfg.cluster, cfg.canonical)
+    })
+}
+
+/// Runs the stages up to verification, keeping pairs with a similarity of at least `floor`.
+pub fn prepare(cfg: &Config, floor: f64) -> anyhow::Result<Prepared> {
+    in_pool(cfg.threads, || prepare_in_pool(cfg, floor))
+}
+
+/// Runs `f` on a thread pool of `threads` workers.
+pub fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> anyhow::Result<T> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()?;
+    Ok(pool.install(f))
+}
+
+/// Clusters prepared documents and builds the story records.
+pub fn finish(
+    prepared: Prepared,
+    params: &cluster::ClusterParams,
+    rule: canonical::CanonicalRule,
+) -> Outcome {
+    let Prepared {
+        articles,
+        shingles,
+        similarities,
+        skipped,
+        missing_args,
+        mut stats,
+    } = prepared;
+    let clock = Instant::now();
+    let sizes: Vec<usize> = shingles.iter().map(Vec::len).collect();
+    let groups = cluster::cluster(articles.len(), &similarities, &sizes, params);
+    stats.stages.push(("cluster", clock.elapsed()));
+    let clock = Instant::now();
+    let stories = canonical::build(&groups, &articles, &shingles, rule);
+    stats.stages.push(("canonical", clock.elapsed()));
+    Outcome {
+        articles,
+        stories,
+        skipped,
+        missing_args,
+        stats,
+    }
+}
+
+fn prepare_in_pool(cfg: &Config, floor: f64) -> Prepared {
     let mut stats = Stats::default();
     let mut clock = Instant::now();
     let mut lap = |stats: &mut Stats, name: &'static str| {
@@ -121,21 +178,14 @@ fn run_in_pool(cfg: &Config) -> Outcome {
     drop(signatures);
     lap(&mut stats, "candidates");
 
-    let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
-    let sims = verify::verify(&pairs, &shingles, floor);
-    stats.verified_pairs = sims.len();
+    let similarities = verify::verify(&pairs, &shingles, floor);
+    stats.verified_pairs = similarities.len();
     lap(&mut stats, "verify");
 
-    let sizes: Vec<usize> = shingles.iter().map(Vec::len).collect();
-    let groups = cluster::cluster(articles.len(), &sims, &sizes, &cfg.cluster);
-    lap(&mut stats, "cluster");
-
-    let stories = canonical::build(&groups, &articles, &shingles, cfg.canonical);
-    lap(&mut stats, "canonical");
-
-    Outcome {
+    Prepared {
         articles,
-        stories,
+        shingles,
+        similarities,
         skipped,
         missing_args: expanded.missing_args,
         stats,
