@@ -1,0 +1,188 @@
+//! Scores normalization on third-party corpora read from ../shared/corpora (never committed).
+//!
+//! ```sh
+//! cargo run --release --example score_normalize -- fundus     # title, authors, date, body F1, MB/s
+//! cargo run --release --example score_normalize -- spotsigs   # same-story vs different-story Jaccard
+//! cargo run --release --example score_normalize -- fundus --worst 10   # list the worst pages
+//! ```
+//! `--corpora DIR` points at another corpora folder. Single-threaded, so MB/s is per core.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use newsdedup::input;
+use newsdedup::normalize::{self, Article, markup};
+use newsdedup::shingle;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut corpora = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"));
+    let mut which = Vec::new();
+    let mut worst = 0usize;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--corpora" => corpora = PathBuf::from(it.next().expect("--corpora DIR")),
+            "--worst" => worst = it.next().and_then(|n| n.parse().ok()).expect("--worst N"),
+            "fundus" | "spotsigs" => which.push(a.clone()),
+            other => {
+                eprintln!("usage: score_normalize [fundus] [spotsigs] [--corpora DIR] [--worst N] (got {other:?})");
+                std::process::exit(2);
+            }
+        }
+    }
+    if which.is_empty() {
+        which = vec!["fundus".into(), "spotsigs".into()];
+    }
+    for w in which {
+        let dir = corpora.join(if w == "fundus" { "fundus" } else { "spotsigs-dev" });
+        if !dir.is_dir() {
+            eprintln!("score_normalize: {} is absent, skipping {w}", dir.display());
+            continue;
+        }
+        if w == "fundus" { fundus(&dir, worst) } else { spotsigs(&dir) }
+    }
+}
+
+fn load(path: &Path) -> Option<(Article, usize, f64)> {
+    let bytes = std::fs::read(path).ok()?;
+    let t = Instant::now();
+    let text = input::decode(&bytes).ok()?.text;
+    let a = normalize::normalize(&path.to_string_lossy(), &text);
+    Some((a, bytes.len(), t.elapsed().as_secs_f64()))
+}
+
+fn fold(s: &str) -> String {
+    markup::collapse_ws(&markup::fold(s))
+}
+
+fn tokens(s: &str) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    shingle::for_each_token(s, |t| *m.entry(t.to_string()).or_default() += 1);
+    m
+}
+
+/// Bag-of-words F1 of lowercase \w+ tokens.
+fn bow_f1(pred: &str, gold: &str) -> f64 {
+    let (p, g) = (tokens(pred), tokens(gold));
+    let (np, ng): (usize, usize) = (p.values().sum(), g.values().sum());
+    if np == 0 && ng == 0 {
+        return 1.0;
+    }
+    let common: usize = p.iter().map(|(t, c)| (*c).min(*g.get(t).unwrap_or(&0))).sum();
+    if common == 0 {
+        return 0.0;
+    }
+    let (prec, rec) = (common as f64 / np as f64, common as f64 / ng as f64);
+    2.0 * prec * rec / (prec + rec)
+}
+
+fn set_f1(pred: &[String], gold: &[String]) -> f64 {
+    let norm = |v: &[String]| v.iter().map(|s| fold(s).to_lowercase()).collect::<std::collections::BTreeSet<_>>();
+    let (p, g) = (norm(pred), norm(gold));
+    if p.is_empty() && g.is_empty() {
+        return 1.0;
+    }
+    let common = p.intersection(&g).count() as f64;
+    if common == 0.0 {
+        return 0.0;
+    }
+    2.0 * common / (p.len() + g.len()) as f64
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+fn quantile(v: &mut [f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let idx = ((v.len() - 1) as f64 * q).round() as usize;
+    v[idx]
+}
+
+fn fundus(dir: &Path, worst: usize) {
+    let expected = std::fs::read_to_string(dir.join("expected.jsonl")).expect("expected.jsonl");
+    let (mut titles, mut authors, mut dates, mut bodies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut bytes, mut secs, mut dated) = (0usize, 0.0f64, 0usize);
+    let mut rows = Vec::new();
+    for line in expected.lines() {
+        let e: serde_json::Value = serde_json::from_str(line).expect("expected.jsonl line");
+        let file = e["file"].as_str().unwrap();
+        let Some((a, n, s)) = load(&dir.join(file)) else {
+            eprintln!("score_normalize: cannot read {file}");
+            continue;
+        };
+        bytes += n;
+        secs += s;
+        let gold_title = fold(e["title"].as_str().unwrap_or(""));
+        let title_ok = a.header.title.as_deref().map(fold).as_deref() == Some(gold_title.as_str());
+        titles.push(f64::from(u8::from(title_ok)));
+        let gold_authors: Vec<String> =
+            e["authors"].as_array().map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default();
+        authors.push(set_f1(&a.header.authors, &gold_authors));
+        if let Some(d) = e["publishing_date"].as_str() {
+            dated += 1;
+            let gold = normalize::dates::parse(d);
+            let ours = a.header.published.or(a.header.date_line).or(a.header.updated);
+            let day = |t: normalize::Timestamp| (t.sort_key().div_euclid(86_400), t.days());
+            let ok = match (ours, gold) {
+                (Some(o), Some(g)) => {
+                    let (g_utc, _) = day(g);
+                    let (o_utc, o_local) = day(o);
+                    o_utc == g_utc || (o.offset_min.is_none() && o_local == g_utc)
+                }
+                _ => false,
+            };
+            dates.push(f64::from(u8::from(ok)));
+        }
+        let f1 = bow_f1(&a.body, e["body_text"].as_str().unwrap_or(""));
+        bodies.push(f1);
+        rows.push((f1, file.to_string(), title_ok, a.header.title.clone(), gold_title));
+    }
+    let mut b = bodies.clone();
+    println!("fundus: {} pages, {:.1} MB", bodies.len(), bytes as f64 / 1e6);
+    println!("  title exact   {:.3}", mean(&titles));
+    println!("  authors F1    {:.3}", mean(&authors));
+    println!("  date (day)    {:.3}  ({dated} pages with a date)", mean(&dates));
+    println!("  body F1       mean {:.3}  median {:.3}", mean(&bodies), quantile(&mut b, 0.5));
+    println!("  speed         {:.1} MB/s (decode + normalize, one core)", bytes as f64 / 1e6 / secs);
+    if worst > 0 {
+        rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (f1, file, _, _, _) in rows.iter().take(worst) {
+            println!("  worst body  {f1:.3}  {file}");
+        }
+        for (_, file, ok, ours, gold) in rows.iter().filter(|r| !r.2).take(worst) {
+            let _ = ok;
+            println!("  title miss  {file}\n      ours: {ours:?}\n      gold: {gold:?}");
+        }
+    }
+}
+
+fn spotsigs(dir: &Path) {
+    let labels = std::fs::read_to_string(dir.join("labels.tsv")).expect("labels.tsv");
+    let mut docs = Vec::new();
+    let (mut bytes, mut secs) = (0usize, 0.0);
+    for line in labels.lines().skip(1) {
+        let Some((file, label)) = line.split_once('\t') else { continue };
+        if let Some((a, n, s)) = load(&dir.join(file)) {
+            bytes += n;
+            secs += s;
+            docs.push((label.to_string(), shingle::shingles(&a.body, 5)));
+        }
+    }
+    let (mut same, mut diff) = (Vec::new(), Vec::new());
+    for i in 0..docs.len() {
+        for j in i + 1..docs.len() {
+            let (jac, _) = newsdedup::verify::similarity(&docs[i].1, &docs[j].1);
+            if docs[i].0 == docs[j].0 { same.push(jac) } else { diff.push(jac) }
+        }
+    }
+    println!("spotsigs-dev: {} pages, {:.1} MB, {} same-story pairs, {} different-story pairs", docs.len(), bytes as f64 / 1e6, same.len(), diff.len());
+    println!("  same-story 5-shingle Jaccard   median {:.3}", quantile(&mut same, 0.5));
+    println!("  different-story Jaccard        p99.9 {:.3}  max {:.3}", quantile(&mut diff, 0.999), quantile(&mut diff, 1.0));
+    println!("  speed         {:.1} MB/s (decode + normalize, one core)", bytes as f64 / 1e6 / secs);
+}

@@ -1,0 +1,379 @@
+//! Main article text of an HTML page, by text density and link density.
+//!
+//! The page is cut into text blocks at block-level elements; script, style, forms, navigation,
+//! headers, footers, asides, hidden elements and elements whose class or id marks them as
+//! comments, sharing widgets, related links and the like are dropped. Each paragraph-like block
+//! (enough text, few links) scores its parent and grandparent by its length and commas, as in
+//! Mozilla's Readability; a container's score is damped by its link density and nudged by its
+//! class and id. The best container and its strong siblings give the article's blocks.
+//! The traversal is iterative, so deeply nested markup cannot overflow the stack.
+
+use std::sync::LazyLock;
+
+use ego_tree::iter::Edge;
+use regex::Regex;
+use scraper::{Html, Node};
+
+use crate::normalize::markup;
+
+/// Elements whose whole subtree is never article text.
+const SKIP: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "header", "footer", "aside",
+    "button", "select", "textarea", "input", "object", "embed", "canvas", "map", "head", "dialog", "menu",
+    "video", "audio", "picture", "math",
+];
+
+/// Elements that start a new block of text.
+const BLOCK: &[&str] = &[
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "table", "blockquote", "pre",
+    "section", "article", "main", "figure", "figcaption", "ul", "ol", "dl", "dt", "dd", "address", "hr",
+    "br", "body", "center", "caption", "tbody", "thead", "details", "summary", "legend", "fieldset",
+];
+
+/// Class or id words of elements that are dropped (Readability's "unlikely candidates").
+static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)-ad-|ad-break|agegate|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|gdpr|legends|menu|newsletter|outbrain|pagination|pager|popup|related|remark|replies|rss|share|sharing|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|taboola|teaser-list|cookie|consent|subscribe|paywall-prompt|most-popular|mostpopular|recommend",
+    )
+    .expect("unlikely regex")
+});
+/// Class or id words that rescue an element from [`UNLIKELY`].
+static MAYBE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)and|article|body|column|content|main|shadow|story|text").expect("maybe regex"));
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|paragraph|prose")
+        .expect("positive regex")
+});
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)hidden|^hid$|banner|combx|comment|com-|contact|foot|masthead|media|meta|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|author|caption|credit|nav|teaser")
+        .expect("negative regex")
+});
+
+/// An element seen in the traversal.
+#[derive(Debug, Clone)]
+struct Elem {
+    parent: u32,
+    /// Euler-tour interval: a descendant's interval lies inside its ancestors'.
+    open: u32,
+    close: u32,
+    /// Class/id nudge.
+    weight: f64,
+    /// Readability-style content score from the paragraphs below it.
+    score: f64,
+    /// Text and link characters in the subtree.
+    chars: usize,
+    link_chars: usize,
+}
+
+/// A run of text inside one block-level element.
+#[derive(Debug, Clone)]
+struct Block {
+    elem: u32,
+    text: String,
+    chars: usize,
+    link_chars: usize,
+    heading: u8,
+}
+
+impl Block {
+    fn link_density(&self) -> f64 {
+        self.link_chars as f64 / self.chars.max(1) as f64
+    }
+}
+
+/// The page's main text as lines, in document order.
+pub fn main_text(doc: &Html) -> Vec<String> {
+    let (mut elems, blocks) = segment(doc);
+    if blocks.is_empty() {
+        return Vec::new();
+    }
+    score(&mut elems, &blocks);
+    let Some(winner) = best(&elems) else {
+        return blocks.into_iter().map(|b| b.text).collect();
+    };
+    let included = with_siblings(&elems, winner);
+    let inside = |e: u32| included.iter().any(|&w| elems[w].open <= elems[e as usize].open && elems[e as usize].close <= elems[w].close);
+    blocks
+        .into_iter()
+        .filter(|b| inside(b.elem))
+        .filter(|b| b.heading == 1 || b.link_density() < 0.5 || b.chars > 300)
+        .map(|b| b.text)
+        .collect()
+}
+
+fn class_id(e: &scraper::node::Element) -> String {
+    let mut s = String::new();
+    if let Some(c) = e.attr("class") {
+        s.push_str(c);
+    }
+    if let Some(i) = e.attr("id") {
+        s.push(' ');
+        s.push_str(i);
+    }
+    s
+}
+
+fn is_hidden(e: &scraper::node::Element) -> bool {
+    if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    e.attr("style").is_some_and(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+fn should_skip(e: &scraper::node::Element) -> bool {
+    let name = e.name();
+    if SKIP.contains(&name) || is_hidden(e) {
+        return true;
+    }
+    if matches!(name, "body" | "html" | "article" | "main" | "a") {
+        return false;
+    }
+    let ci = class_id(e);
+    !ci.is_empty() && UNLIKELY.is_match(&ci) && !MAYBE.is_match(&ci)
+}
+
+/// Cuts the document into blocks, building the element table on the way.
+fn segment(doc: &Html) -> (Vec<Elem>, Vec<Block>) {
+    let mut elems: Vec<Elem> = vec![Elem { parent: 0, open: 0, close: u32::MAX, weight: 0.0, score: 0.0, chars: 0, link_chars: 0 }];
+    let mut blocks = Vec::new();
+    let mut stack: Vec<u32> = vec![0];
+    let mut block_owner: Vec<u32> = vec![0];
+    let mut skip_depth = 0usize;
+    let mut link_depth = 0usize;
+    let mut heading_depth: Vec<u8> = Vec::new();
+    let mut buf = String::new();
+    let mut buf_links = 0usize;
+    let mut counter = 0u32;
+
+    let flush = |buf: &mut String, buf_links: &mut usize, owner: u32, heading: u8, blocks: &mut Vec<Block>| {
+        if buf.trim().is_empty() {
+            buf.clear();
+            *buf_links = 0;
+            return;
+        }
+        let mut text = markup::collapse_ws(&markup::fold(buf));
+        if text.contains('&') || text.contains('<') {
+            text = markup::collapse_ws(&markup::strip_tags(&markup::decode_entities(&text)));
+        }
+        buf.clear();
+        let links = std::mem::take(buf_links);
+        if text.is_empty() {
+            return;
+        }
+        let chars = text.chars().count();
+        blocks.push(Block { elem: owner, text, chars, link_chars: links.min(chars), heading });
+    };
+
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(e) => {
+                    if skip_depth > 0 {
+                        skip_depth += 1;
+                        continue;
+                    }
+                    if should_skip(e) {
+                        skip_depth = 1;
+                        continue;
+                    }
+                    counter += 1;
+                    let name = e.name();
+                    let ci = class_id(e);
+                    let mut weight = 0.0;
+                    if !ci.is_empty() {
+                        if POSITIVE.is_match(&ci) {
+                            weight += 25.0;
+                        }
+                        if NEGATIVE.is_match(&ci) {
+                            weight -= 25.0;
+                        }
+                    }
+                    if matches!(name, "article" | "main") {
+                        weight += 25.0;
+                    }
+                    let id = elems.len() as u32;
+                    let parent = *stack.last().unwrap_or(&0);
+                    elems.push(Elem { parent, open: counter, close: u32::MAX, weight, score: 0.0, chars: 0, link_chars: 0 });
+                    stack.push(id);
+                    if BLOCK.contains(&name) {
+                        let owner = *block_owner.last().unwrap_or(&0);
+                        flush(&mut buf, &mut buf_links, owner, heading_depth.last().copied().unwrap_or(0), &mut blocks);
+                        block_owner.push(id);
+                    }
+                    if let Some(level) = name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok()) {
+                        heading_depth.push(level);
+                    }
+                    if name == "a" {
+                        link_depth += 1;
+                    }
+                }
+                Node::Text(t) => {
+                    if skip_depth == 0 {
+                        buf.push_str(&t.text);
+                        if link_depth > 0 {
+                            buf_links += t.chars().filter(|c| !c.is_whitespace()).count();
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                let Node::Element(e) = node.value() else { continue };
+                if skip_depth > 0 {
+                    skip_depth -= 1;
+                    continue;
+                }
+                counter += 1;
+                let name = e.name();
+                if BLOCK.contains(&name) {
+                    let owner = block_owner.pop().unwrap_or(0);
+                    flush(&mut buf, &mut buf_links, owner, heading_depth.last().copied().unwrap_or(0), &mut blocks);
+                }
+                if name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok()).is_some() {
+                    heading_depth.pop();
+                }
+                if name == "a" {
+                    link_depth = link_depth.saturating_sub(1);
+                }
+                if let Some(id) = stack.pop() {
+                    elems[id as usize].close = counter;
+                }
+            }
+        }
+    }
+    let owner = *block_owner.last().unwrap_or(&0);
+    flush(&mut buf, &mut buf_links, owner, 0, &mut blocks);
+    for e in elems.iter_mut().filter(|e| e.close == u32::MAX) {
+        e.close = counter + 1;
+    }
+    (elems, blocks)
+}
+
+/// Readability-style scoring: paragraphs score their parent and grandparent.
+fn score(elems: &mut [Elem], blocks: &[Block]) {
+    for b in blocks {
+        elems[b.elem as usize].chars += b.chars;
+        elems[b.elem as usize].link_chars += b.link_chars;
+    }
+    // Children come after parents in `elems`: one backward pass sums subtrees.
+    for i in (1..elems.len()).rev() {
+        let p = elems[i].parent as usize;
+        elems[p].chars += elems[i].chars;
+        elems[p].link_chars += elems[i].link_chars;
+    }
+    for b in blocks {
+        if b.chars < 25 || b.link_density() > 0.5 || b.heading > 0 {
+            continue;
+        }
+        let commas = b.text.matches([',', '\u{3001}', '\u{FF0C}']).count() as f64;
+        let s = 1.0 + commas + (b.chars as f64 / 100.0).min(3.0);
+        let parent = elems[b.elem as usize].parent as usize;
+        let grand = elems[parent].parent as usize;
+        elems[b.elem as usize].score += s;
+        elems[parent].score += s / 2.0;
+        if grand != parent {
+            elems[grand].score += s / 4.0;
+        }
+    }
+}
+
+fn final_score(e: &Elem) -> f64 {
+    if e.score <= 0.0 {
+        return 0.0;
+    }
+    let ld = e.link_chars as f64 / e.chars.max(1) as f64;
+    (e.score + e.weight) * (1.0 - ld)
+}
+
+fn best(elems: &[Elem]) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for (i, e) in elems.iter().enumerate().skip(1) {
+        let s = final_score(e);
+        if s > 0.0 && best.is_none_or(|(_, bs)| s > bs) {
+            best = Some((i, s));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// The winner plus siblings that score well against it.
+fn with_siblings(elems: &[Elem], winner: usize) -> Vec<usize> {
+    let parent = elems[winner].parent;
+    let top = final_score(&elems[winner]);
+    let threshold = (top * 0.2).max(10.0);
+    let mut out = vec![winner];
+    for (i, e) in elems.iter().enumerate().skip(1) {
+        if i != winner && e.parent == parent && final_score(e) >= threshold {
+            out.push(i);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(html: &str) -> Vec<String> {
+        main_text(&Html::parse_document(html))
+    }
+
+    #[test]
+    fn picks_the_article_over_navigation_and_related_links() {
+        let html = r#"<html><head><title>t</title><script>var x = "<p>no</p>";</script></head><body>
+            <nav><a href="/">Home</a> <a href="/world">World</a></nav>
+            <div class="sidebar"><p>Sidebar text that is long enough to count, with commas, and more.</p></div>
+            <div class="story-body">
+              <p>The harbour reopened on Monday, officials said, after a storm closed it for a week.</p>
+              <p>Ships queued outside the breakwater, and pilots worked through the night to bring them in.</p>
+              <h2>Damage</h2>
+              <p>Repairs to the north quay will take months, the port authority said in a statement.</p>
+            </div>
+            <ul class="related"><li><a href="/a">Another story about ports and harbours, with a long title</a></li></ul>
+            <footer>Copyright 2024 Example News. All rights reserved.</footer>
+            </body></html>"#;
+        let got = text_of(html);
+        assert_eq!(
+            got,
+            [
+                "The harbour reopened on Monday, officials said, after a storm closed it for a week.",
+                "Ships queued outside the breakwater, and pilots worked through the night to bring them in.",
+                "Damage",
+                "Repairs to the north quay will take months, the port authority said in a statement.",
+            ]
+        );
+    }
+
+    #[test]
+    fn br_separated_text_in_old_table_layouts() {
+        let html = "<html><body><table><tr><td><a href=/>Home</a> | <a href=/x>News</a></td></tr><tr><td>\
+            First paragraph of the wire story, with enough words to matter, and commas.<br><br>\
+            Second paragraph, which continues the story, says more, and ends.</td></tr></table></body></html>";
+        let got = text_of(html);
+        assert_eq!(
+            got,
+            [
+                "First paragraph of the wire story, with enough words to matter, and commas.",
+                "Second paragraph, which continues the story, says more, and ends."
+            ]
+        );
+    }
+
+    #[test]
+    fn double_escaped_markup_and_hidden_elements() {
+        let html = "<html><body><article><p>Before: &amp;lt;strong&amp;gt;the ruins&amp;lt;/strong&amp;gt;, seen in 2007, were intact.</p>\
+            <p style=\"display: none\">hidden text that should not appear in the output at all, ever</p></article></body></html>";
+        assert_eq!(text_of(html), ["Before: the ruins, seen in 2007, were intact."]);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let n = 10_000;
+        let html = format!("<html><body>{}deep text, with a comma, and words enough to count{}</body></html>", "<div>".repeat(n), "</div>".repeat(n));
+        let got = text_of(&html);
+        assert_eq!(got, ["deep text, with a comma, and words enough to count"]);
+    }
+}

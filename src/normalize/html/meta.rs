@@ -1,0 +1,281 @@
+//! Header fields of an HTML page: `<meta>` tags (Open Graph, article:*, Dublin Core, parsely,
+//! sailthru), JSON-LD (`NewsArticle` and friends, also inside `@graph`), `<title>`, the `<h1>`,
+//! `<time datetime>` and byline elements.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+
+use crate::normalize::header::parse_byline;
+use crate::normalize::{Header, dates, markup};
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("selector")
+}
+
+static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
+static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
+static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
+    sel(r#"[rel="author"], [itemprop="author"] [itemprop="name"], [class*="byline"] [class*="author"], [class*="author-name"], [class*="authorName"], [class*="byline__name"], [class*="byline"]"#)
+});
+
+fn clean(s: &str) -> String {
+    markup::collapse_ws(&markup::fold(&markup::decode_entities(s)))
+}
+
+/// Header fields from the page's metadata.
+pub fn extract(doc: &Html) -> Header {
+    let metas = meta_map(doc);
+    let ld = json_ld(doc);
+    let get = |keys: &[&str]| keys.iter().find_map(|k| metas.get(*k).filter(|v| !v.is_empty()).cloned());
+
+    let mut h = Header::default();
+    h.title = title(doc, &metas, &ld);
+
+    h.published = ld
+        .iter()
+        .find_map(|o| o.get("datePublished").and_then(Value::as_str).and_then(dates::parse))
+        .or_else(|| {
+            get(&[
+                "article:published_time",
+                "og:article:published_time",
+                "datepublished",
+                "pubdate",
+                "publishdate",
+                "publish-date",
+                "publish_date",
+                "date",
+                "dc.date",
+                "dc.date.issued",
+                "dcterms.created",
+                "dcterms.date",
+                "sailthru.date",
+                "parsely-pub-date",
+                "article.published",
+                "og:published_time",
+                "originalpublicationdate",
+            ])
+            .and_then(|v| dates::parse(&v))
+        })
+        .or_else(|| doc.select(&TIME).find_map(|t| t.attr("datetime").and_then(dates::parse)));
+    h.updated = ld
+        .iter()
+        .find_map(|o| o.get("dateModified").and_then(Value::as_str).and_then(dates::parse))
+        .or_else(|| {
+            get(&["article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified"])
+                .and_then(|v| dates::parse(&v))
+        });
+
+    h.authors = authors(doc, &metas, &ld);
+    h.source = ld
+        .iter()
+        .find_map(|o| o.get("publisher").and_then(name_of))
+        .or_else(|| get(&["og:site_name", "application-name", "publisher", "dc.publisher"]))
+        .map(|s| clean(&s));
+    h
+}
+
+/// Lower-cased `name`/`property`/`itemprop` → `content`, first occurrence wins.
+fn meta_map(doc: &Html) -> HashMap<String, String> {
+    let mut m = HashMap::new();
+    for el in doc.select(&META) {
+        let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
+        if let (Some(k), Some(v)) = (key, el.attr("content")) {
+            m.entry(k.trim().to_ascii_lowercase()).or_insert_with(|| v.trim().to_string());
+        }
+    }
+    m
+}
+
+/// JSON-LD objects that describe an article (any `@type` naming an article or a posting),
+/// flattened out of arrays and `@graph`.
+fn json_ld(doc: &Html) -> Vec<Value> {
+    let mut out = Vec::new();
+    for el in doc.select(&LD_JSON) {
+        let text: String = el.text().collect();
+        let Ok(v) = serde_json::from_str::<Value>(text.trim()) else { continue };
+        let mut stack = vec![v];
+        while let Some(v) = stack.pop() {
+            match v {
+                Value::Array(items) => stack.extend(items.into_iter().rev()),
+                Value::Object(mut o) => {
+                    if let Some(g) = o.remove("@graph") {
+                        stack.push(g);
+                    }
+                    let is_article = match o.get("@type") {
+                        Some(Value::String(t)) => is_article_type(t),
+                        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(is_article_type),
+                        _ => false,
+                    };
+                    if is_article {
+                        out.push(Value::Object(o));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn is_article_type(t: &str) -> bool {
+    t.contains("Article") || t.contains("BlogPosting") || t == "Report" || t == "LiveBlogPosting"
+}
+
+/// A name from a JSON-LD value: a string, an object with `name`, or the first of a list.
+fn name_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o.get("name").and_then(name_of),
+        Value::Array(a) => a.iter().find_map(name_of),
+        _ => None,
+    }
+}
+
+fn names_of(v: &Value) -> Vec<String> {
+    match v {
+        Value::Array(a) => a.iter().filter_map(name_of).collect(),
+        other => name_of(other).into_iter().collect(),
+    }
+}
+
+fn element_text(el: ElementRef) -> String {
+    clean(&el.text().collect::<String>())
+}
+
+/// The headline: the `<h1>` when it agrees with the page's titles, else `og:title`, JSON-LD
+/// `headline` or `<title>` without the site's name.
+fn title(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Option<String> {
+    let og = metas.get("og:title").or_else(|| metas.get("twitter:title")).map(|s| clean(s)).filter(|s| !s.is_empty());
+    let ld_headline = ld.iter().find_map(|o| o.get("headline").and_then(Value::as_str)).map(clean);
+    let page_title = doc.select(&TITLE).next().map(element_text).filter(|s| !s.is_empty());
+    let h1s: Vec<String> = doc.select(&H1).map(element_text).filter(|s| !s.is_empty()).collect();
+    let known: Vec<&String> = [&og, &ld_headline, &page_title].into_iter().flatten().collect();
+    for h1 in &h1s {
+        let lower = h1.to_lowercase();
+        if known.iter().any(|k| k.to_lowercase().contains(&lower)) {
+            return Some(h1.clone());
+        }
+    }
+    if let Some(t) = ld_headline.or(og) {
+        return Some(strip_site_name(&t, metas.get("og:site_name")));
+    }
+    if h1s.len() == 1 {
+        return h1s.into_iter().next();
+    }
+    page_title.map(|t| strip_site_name(&t, metas.get("og:site_name")))
+}
+
+/// `Headline | Site`, `Headline - Site`, `Site: Headline` → `Headline`.
+fn strip_site_name(t: &str, site: Option<&String>) -> String {
+    let site = site.map(|s| s.to_lowercase());
+    for sep in [" | ", " - ", " :: ", " » ", " · ", " / "] {
+        let parts: Vec<&str> = t.split(sep).collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        if let Some(site) = &site {
+            let kept: Vec<&str> = parts.iter().copied().filter(|p| p.to_lowercase() != *site).collect();
+            if kept.len() < parts.len() {
+                return kept.join(sep);
+            }
+        }
+        // Without a known site name, the longest part is the headline.
+        if let Some(longest) = parts.iter().max_by_key(|p| p.len()) {
+            if longest.split_whitespace().count() >= 3 {
+                return longest.to_string();
+            }
+        }
+    }
+    t.to_string()
+}
+
+/// Authors from JSON-LD, `<meta name=author>` and friends, or byline elements.
+fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<String> {
+    let mut found: Vec<String> = ld.iter().find_map(|o| o.get("author").map(names_of)).unwrap_or_default();
+    if found.is_empty() {
+        for key in ["author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"] {
+            if let Some(v) = metas.get(key).filter(|v| !v.is_empty() && !v.starts_with("http")) {
+                found = split_names(v);
+                break;
+            }
+        }
+    }
+    if found.is_empty() {
+        for el in doc.select(&BYLINE) {
+            let t = element_text(el);
+            if t.is_empty() || t.len() > 120 {
+                continue;
+            }
+            let t = t.strip_prefix("By ").or_else(|| t.strip_prefix("by ")).unwrap_or(&t).to_string();
+            let names = split_names(&t);
+            if !names.is_empty() {
+                found = names;
+                break;
+            }
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for a in found.into_iter().map(|a| clean(&a)) {
+        if !a.is_empty() && !a.starts_with("http") && !out.iter().any(|x| x.eq_ignore_ascii_case(&a)) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// `A, B and C` → [A, B, C], using the byline parser (which also drops an outlet suffix).
+fn split_names(s: &str) -> Vec<String> {
+    let s = clean(s);
+    match parse_byline(&s) {
+        Some((names, _)) if !names.is_empty() => names,
+        _ if s.split_whitespace().count() <= 4 && !s.is_empty() => vec![s],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_and_json_ld() {
+        let html = r#"<html><head><title>Harbour reopens | Example News</title>
+            <meta property="og:site_name" content="Example News">
+            <meta property="og:title" content="Harbour reopens after storm">
+            <meta property="article:published_time" content="2024-05-03T15:47:42+02:00">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"x"},
+              {"@type":"NewsArticle","headline":"Harbour reopens after storm","dateModified":"2024-05-04T08:00:00Z",
+               "author":[{"@type":"Person","name":"Ana Li"},{"@type":"Person","name":"Bo Chen"}],
+               "publisher":{"@type":"Organization","name":"Example News"}}]}</script>
+            </head><body><h1>Harbour reopens after storm</h1></body></html>"#;
+        let h = extract(&Html::parse_document(html));
+        assert_eq!(h.title.as_deref(), Some("Harbour reopens after storm"));
+        assert_eq!(h.published.map(|t| t.to_string()).as_deref(), Some("2024-05-03T15:47:42+02:00"));
+        assert_eq!(h.updated.map(|t| t.to_string()).as_deref(), Some("2024-05-04T08:00:00Z"));
+        assert_eq!(h.authors, ["Ana Li", "Bo Chen"]);
+        assert_eq!(h.source.as_deref(), Some("Example News"));
+    }
+
+    #[test]
+    fn title_fallbacks_and_byline_elements() {
+        let html = r#"<html><head><title>World | Example News | Talks collapse in Geneva overnight</title></head>
+            <body><span class="byline">By Jane Doe and John Roe, Reuters</span><p>x</p></body></html>"#;
+        let h = extract(&Html::parse_document(html));
+        assert_eq!(h.title.as_deref(), Some("Talks collapse in Geneva overnight"));
+        assert_eq!(h.authors, ["Jane Doe", "John Roe"]);
+    }
+
+    #[test]
+    fn site_name_table() {
+        let site = "Example News".to_string();
+        assert_eq!(strip_site_name("Talks fail - Example News", Some(&site)), "Talks fail");
+        assert_eq!(strip_site_name("Example News | Talks fail", Some(&site)), "Talks fail");
+        assert_eq!(strip_site_name("Talks fail in Geneva", None), "Talks fail in Geneva");
+    }
+}

@@ -1,0 +1,40 @@
+//! Whole HTML pages, through a real HTML parser (html5ever, via scraper).
+//!
+//! 1. [`meta`]: header fields from `<title>`, `<meta>` tags, JSON-LD and byline elements.
+//! 2. [`content`]: the page cut into text blocks at block-level elements (script, style, nav,
+//!    forms and the like dropped), then the main article text found by text and link density.
+//!
+//! The result is a list of lines for the shared header extraction and chrome removal.
+
+pub mod content;
+pub mod meta;
+
+use scraper::Html;
+
+use super::Header;
+
+/// Pages larger than this are cut before parsing (the article is in the first megabytes; the
+/// cut keeps parsing time bounded on a pathological file).
+const MAX_HTML_BYTES: usize = 8 << 20;
+
+/// Extracts header fields into `header` and returns the main text as lines.
+pub fn extract(html: &str, header: &mut Header) -> Vec<String> {
+    let html = truncate(html, MAX_HTML_BYTES);
+    let doc = Html::parse_document(html);
+    *header = meta::extract(&doc);
+    let lines = content::main_text(&doc);
+    // The headline often opens the article container too; it belongs in the header only.
+    let title = header.title.as_deref().map(|t| t.to_lowercase());
+    lines.into_iter().filter(|l| Some(l.to_lowercase()) != title).collect()
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
