@@ -81,9 +81,23 @@ impl Block {
     }
 }
 
+/// Below this many characters the strict pass is retried without dropping "unlikely" elements
+/// (an article container whose class happens to say `sidebar-grid__content`).
+const MIN_ARTICLE_CHARS: usize = 500;
+
 /// The page's main text as lines, in document order.
 pub fn main_text(doc: &Html) -> Vec<String> {
-    let (mut elems, blocks) = segment(doc);
+    let strict = pass(doc, true);
+    let chars = |v: &[String]| v.iter().map(|l| l.len()).sum::<usize>();
+    if chars(&strict) >= MIN_ARTICLE_CHARS {
+        return strict;
+    }
+    let lenient = pass(doc, false);
+    if chars(&lenient) > chars(&strict) { lenient } else { strict }
+}
+
+fn pass(doc: &Html, drop_unlikely: bool) -> Vec<String> {
+    let (mut elems, blocks) = segment(doc, drop_unlikely);
     if blocks.is_empty() {
         return Vec::new();
     }
@@ -123,12 +137,12 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     })
 }
 
-fn should_skip(e: &scraper::node::Element) -> bool {
+fn should_skip(e: &scraper::node::Element, drop_unlikely: bool) -> bool {
     let name = e.name();
     if SKIP.contains(&name) || is_hidden(e) {
         return true;
     }
-    if matches!(name, "body" | "html" | "article" | "main" | "a") {
+    if !drop_unlikely || matches!(name, "body" | "html" | "article" | "main" | "a") {
         return false;
     }
     let ci = class_id(e);
@@ -136,7 +150,7 @@ fn should_skip(e: &scraper::node::Element) -> bool {
 }
 
 /// Cuts the document into blocks, building the element table on the way.
-fn segment(doc: &Html) -> (Vec<Elem>, Vec<Block>) {
+fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
     let mut elems: Vec<Elem> = vec![Elem { parent: 0, open: 0, close: u32::MAX, weight: 0.0, score: 0.0, chars: 0, link_chars: 0 }];
     let mut blocks = Vec::new();
     let mut stack: Vec<u32> = vec![0];
@@ -175,7 +189,7 @@ fn segment(doc: &Html) -> (Vec<Elem>, Vec<Block>) {
                         skip_depth += 1;
                         continue;
                     }
-                    if should_skip(e) {
+                    if should_skip(e, drop_unlikely) {
                         skip_depth = 1;
                         continue;
                     }
@@ -270,12 +284,19 @@ fn score(elems: &mut [Elem], blocks: &[Block]) {
         }
         let commas = b.text.matches([',', '\u{3001}', '\u{FF0C}']).count() as f64;
         let s = 1.0 + commas + (b.chars as f64 / 100.0).min(3.0);
-        let parent = elems[b.elem as usize].parent as usize;
-        let grand = elems[parent].parent as usize;
-        elems[b.elem as usize].score += s;
-        elems[parent].score += s / 2.0;
-        if grand != parent {
-            elems[grand].score += s / 4.0;
+        // Ancestors get the score, divided by 1, 2, 6, 9, 12 with distance (Readability).
+        let mut e = elems[b.elem as usize].parent as usize;
+        for level in 0..5 {
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => f64::from(l) * 3.0,
+            };
+            elems[e].score += s / divider;
+            if e == 0 {
+                break;
+            }
+            e = elems[e].parent as usize;
         }
     }
 }
