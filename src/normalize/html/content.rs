@@ -18,10 +18,13 @@ use crate::normalize::markup;
 
 /// Elements whose whole subtree is never article text.
 const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "form", "nav", "header", "footer", "aside",
-    "button", "select", "textarea", "input", "object", "embed", "canvas", "map", "head", "dialog", "menu",
-    "video", "audio", "picture", "math",
+    "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea", "input",
+    "object", "embed", "canvas", "map", "head", "video", "audio", "picture", "math",
 ];
+
+/// Page structure that is not article text on a well-formed page; the strict pass drops it,
+/// the lenient retry keeps it (ASP.NET pages wrap the whole body in a `<form>`).
+const SKIP_STRICT: &[&str] = &["form", "nav", "header", "footer", "aside", "dialog", "menu"];
 
 /// Elements that start a new block of text.
 const BLOCK: &[&str] = &[
@@ -63,6 +66,8 @@ struct Elem {
     /// Text and link characters in the subtree.
     chars: usize,
     link_chars: usize,
+    /// Characters of paragraph-like blocks (enough text, few links) in the subtree.
+    good_chars: usize,
 }
 
 /// A run of text inside one block-level element.
@@ -79,10 +84,16 @@ impl Block {
     fn link_density(&self) -> f64 {
         self.link_chars as f64 / self.chars.max(1) as f64
     }
+
+    /// Enough text, few links, not a heading: what article paragraphs look like.
+    fn is_paragraph(&self) -> bool {
+        self.chars >= 25 && self.link_density() <= 0.5 && self.heading == 0
+    }
 }
 
-/// Below this many characters the strict pass is retried without dropping "unlikely" elements
-/// (an article container whose class happens to say `sidebar-grid__content`).
+/// Below this many characters the strict pass is retried keeping "unlikely", hidden and structural elements
+/// (an article container whose class happens to say `sidebar-grid__content`; a streamed React
+/// page whose content sits in `<div hidden id="S:0">` until a script moves it).
 const MIN_ARTICLE_CHARS: usize = 500;
 
 /// The page's main text as lines, in document order.
@@ -105,6 +116,7 @@ fn pass(doc: &Html, drop_unlikely: bool) -> Vec<String> {
     let Some(winner) = best(&elems) else {
         return blocks.into_iter().map(|b| b.text).collect();
     };
+    let winner = expand(&elems, winner);
     let included = with_siblings(&elems, winner);
     let inside = |e: u32| included.iter().any(|&w| elems[w].open <= elems[e as usize].open && elems[e as usize].close <= elems[w].close);
     blocks
@@ -139,7 +151,7 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
 
 fn should_skip(e: &scraper::node::Element, drop_unlikely: bool) -> bool {
     let name = e.name();
-    if SKIP.contains(&name) || is_hidden(e) {
+    if SKIP.contains(&name) || (drop_unlikely && (SKIP_STRICT.contains(&name) || is_hidden(e))) {
         return true;
     }
     if !drop_unlikely || matches!(name, "body" | "html" | "article" | "main" | "a") {
@@ -151,7 +163,7 @@ fn should_skip(e: &scraper::node::Element, drop_unlikely: bool) -> bool {
 
 /// Cuts the document into blocks, building the element table on the way.
 fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
-    let mut elems: Vec<Elem> = vec![Elem { parent: 0, open: 0, close: u32::MAX, weight: 0.0, score: 0.0, chars: 0, link_chars: 0 }];
+    let mut elems: Vec<Elem> = vec![Elem { parent: 0, open: 0, close: u32::MAX, weight: 0.0, score: 0.0, chars: 0, link_chars: 0, good_chars: 0 }];
     let mut blocks = Vec::new();
     let mut stack: Vec<u32> = vec![0];
     let mut block_owner: Vec<u32> = vec![0];
@@ -210,7 +222,7 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
                     }
                     let id = elems.len() as u32;
                     let parent = *stack.last().unwrap_or(&0);
-                    elems.push(Elem { parent, open: counter, close: u32::MAX, weight, score: 0.0, chars: 0, link_chars: 0 });
+                    elems.push(Elem { parent, open: counter, close: u32::MAX, weight, score: 0.0, chars: 0, link_chars: 0, good_chars: 0 });
                     stack.push(id);
                     if BLOCK.contains(&name) {
                         let owner = *block_owner.last().unwrap_or(&0);
@@ -269,20 +281,22 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
 /// Readability-style scoring: paragraphs score their parent and grandparent.
 fn score(elems: &mut [Elem], blocks: &[Block]) {
     for b in blocks {
-        elems[b.elem as usize].chars += b.chars;
-        elems[b.elem as usize].link_chars += b.link_chars;
+        let e = &mut elems[b.elem as usize];
+        e.chars += b.chars;
+        e.link_chars += b.link_chars;
+        if b.is_paragraph() {
+            e.good_chars += b.chars;
+        }
     }
     // Children come after parents in `elems`: one backward pass sums subtrees.
     for i in (1..elems.len()).rev() {
         let p = elems[i].parent as usize;
         elems[p].chars += elems[i].chars;
         elems[p].link_chars += elems[i].link_chars;
+        elems[p].good_chars += elems[i].good_chars;
     }
-    for b in blocks {
-        if b.chars < 25 || b.link_density() > 0.5 || b.heading > 0 {
-            continue;
-        }
-        let commas = b.text.matches([',', '\u{3001}', '\u{FF0C}']).count() as f64;
+    for b in blocks.iter().filter(|b| b.is_paragraph()) {
+        let commas = b.text.matches([',', '\u{060C}', '\u{3001}', '\u{FF0C}']).count() as f64;
         let s = 1.0 + commas + (b.chars as f64 / 100.0).min(3.0);
         // Ancestors get the score, divided by 1, 2, 6, 9, 12 with distance (Readability).
         let mut e = elems[b.elem as usize].parent as usize;
@@ -318,6 +332,30 @@ fn best(elems: &[Elem]) -> Option<usize> {
         }
     }
     best.map(|(i, _)| i)
+}
+
+/// Moves the winner up while its parent holds clearly more paragraph text and is still mostly
+/// paragraphs with few links: an article split into several containers (by ad slots, by
+/// sections) is taken whole.
+fn expand(elems: &[Elem], mut w: usize) -> usize {
+    let mut a = w;
+    while a != 0 {
+        a = elems[a].parent as usize;
+        let (cur, anc) = (&elems[w], &elems[a]);
+        if a == 0 {
+            break;
+        }
+        if anc.good_chars as f64 <= cur.good_chars as f64 * 1.15 {
+            continue; // a wrapper: look further up without adopting it
+        }
+        let dense = anc.good_chars as f64 >= 0.7 * anc.chars as f64;
+        let few_links = (anc.link_chars as f64) < 0.2 * anc.chars as f64;
+        if !(dense && few_links) {
+            break;
+        }
+        w = a;
+    }
+    w
 }
 
 /// The winner plus siblings that score well against it.
