@@ -1,10 +1,18 @@
 //! Runs a parsed command line and decides the exit code. Messages go to stderr; records go
 //! through the output module.
 
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
+use std::path::Path;
 
-use crate::cli::{Cli, Command, NormalizeArgs, RunArgs};
+use anyhow::{Context, anyhow};
+use rayon::prelude::*;
+
+use crate::canonical::Story;
+use crate::cli::{Cli, Command, EvalArgs, EvalSource, NormalizeArgs, RunArgs};
+use crate::cluster::ClusterParams;
+use crate::eval::{self, Evaluation};
 use crate::input::{self, Skip};
+use crate::normalize::Article;
 use crate::{output, pipeline};
 
 /// Documented exit codes.
@@ -19,6 +27,7 @@ pub mod exit {
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Some(Command::Normalize(args)) => normalize(&args),
+        Some(Command::Eval(args)) => evaluate(&args),
         None => dedup(&cli.run),
     };
     match result {
@@ -84,5 +93,127 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<u8> {
         exit::ERROR
     } else {
         exit::OK
+    })
+}
+
+fn evaluate(args: &EvalArgs) -> anyhow::Result<u8> {
+    let gold_path = args.gold.display();
+    let gold = read_text(&args.gold).with_context(|| format!("gold file {gold_path}"))?;
+    let gold = eval::parse_gold(&gold).map_err(|e| anyhow!("gold file {gold_path}: {e}"))?;
+    let gold = eval::Gold::new(&gold);
+
+    let (config, grid) = match args.source() {
+        EvalSource::Saved(path) => {
+            let shown = path.display();
+            let text = read_text(&path).with_context(|| format!("prediction {shown}"))?;
+            let predicted =
+                eval::parse_prediction(&text).map_err(|e| anyhow!("prediction {shown}: {e}"))?;
+            let ev = gold.evaluate(&predicted);
+            report_matching(&ev)?;
+            output::to_stdout(|w| output::write_scores(w, &ev.scores, args.json))?;
+            return Ok(exit::OK);
+        }
+        EvalSource::Run { config, sweep } => (config, sweep),
+    };
+
+    let Some(grid) = grid else {
+        let outcome = pipeline::run(&config)?;
+        report_skips(&outcome.skipped);
+        if outcome.missing_args > 0 {
+            return Ok(exit::ERROR);
+        }
+        let ev = gold.evaluate(&member_paths(&outcome.stories, &outcome.articles));
+        report_matching(&ev)?;
+        output::to_stdout(|w| output::write_scores(w, &ev.scores, args.json))?;
+        return Ok(exit::OK);
+    };
+
+    // One preparation at the lowest threshold of the grid: pairs below it join at no setting,
+    // so every setting clusters exactly what the main job would at those thresholds.
+    let prepared = pipeline::prepare(&config, grid.floor())?;
+    report_skips(&prepared.skipped);
+    if prepared.missing_args > 0 {
+        return Ok(exit::ERROR);
+    }
+    let rows: Vec<((f64, f64), Evaluation)> = pipeline::in_pool(config.threads, || {
+        grid.points()
+            .into_par_iter()
+            .map(|(jaccard, containment)| {
+                let params = ClusterParams {
+                    jaccard,
+                    containment,
+                    ..config.cluster.clone()
+                };
+                let (stories, _) = pipeline::stories(&prepared, &params, config.canonical);
+                let ev = gold.evaluate(&member_paths(&stories, &prepared.articles));
+                ((jaccard, containment), ev)
+            })
+            .collect()
+    })?;
+    // Every setting sees the same paths, so what was left out is the same for all.
+    if let Some((_, ev)) = rows.first() {
+        report_matching(ev)?;
+    }
+    let rows: Vec<((f64, f64), eval::Scores)> =
+        rows.into_iter().map(|(s, ev)| (s, ev.scores)).collect();
+    output::to_stdout(|w| output::write_sweep(w, &rows, args.json))?;
+    Ok(exit::OK)
+}
+
+/// The member paths of each story, as the main job prints them.
+fn member_paths<'a>(stories: &[Story], articles: &'a [Article]) -> Vec<Vec<&'a str>> {
+    stories
+        .iter()
+        .map(|s| {
+            s.members
+                .iter()
+                .map(|m| articles[m.doc as usize].path.as_str())
+                .collect()
+        })
+        .collect()
+}
+
+/// Notes on stderr about what was not scored; an error when nothing could be.
+fn report_matching(ev: &Evaluation) -> anyhow::Result<()> {
+    if ev.scores.items == 0 {
+        return Err(anyhow!(
+            "no gold file matches a predicted path (a gold path must be the last components \
+             of a member path, such as pages/a.htm for corpus/pages/a.htm)"
+        ));
+    }
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    for (n, noun, why) in [
+        (
+            ev.missing_from_prediction,
+            "gold item",
+            "not in the prediction",
+        ),
+        (ev.not_in_gold, "predicted item", "not in the gold file"),
+        (
+            ev.ambiguous,
+            "predicted item",
+            "ending with a gold path another one already matched",
+        ),
+    ] {
+        if n > 0 {
+            let s = if n == 1 { "" } else { "s" };
+            let _ = writeln!(err, "newsdedup: note: {n} {noun}{s} {why} (not scored)");
+        }
+    }
+    Ok(())
+}
+
+/// Reads a UTF-8 file, or stdin for "-".
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        io::stdin().read_to_string(&mut s)?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => anyhow!("no such file or directory"),
+        io::ErrorKind::InvalidData => anyhow!("not UTF-8 text"),
+        _ => anyhow!(e),
     })
 }

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::canonical::CanonicalRule;
 use crate::config::{Config, default_threads};
 use crate::input::ExtFilter;
-use crate::output;
+use crate::{eval, output};
 
 /// Turn a folder of scraped news articles into one clean JSON record per story.
 ///
@@ -36,6 +36,17 @@ pub struct Cli {
 pub enum Command {
     /// Print each file's normalized article (header fields and body) as JSON: exactly what is compared.
     Normalize(NormalizeArgs),
+    /// Score the stories of PATH... (or a saved output, --pred) against a gold standard.
+    ///
+    /// Scores exactly what the main job prints with the same options: pairwise and B-cubed
+    /// precision, recall and F1, and the adjusted Rand index, over the files in both the gold
+    /// file and the prediction (how many were left out on either side is noted on stderr). A
+    /// gold file matches a story member whose path ends with the same path components:
+    /// `pages/a.htm` matches `corpus/pages/a.htm`, not `corpus/pages/xa.htm`.
+    ///
+    /// Exit codes: 0 done; 2 usage or I/O error (a missing gold file, an unreadable prediction,
+    /// no gold file matching any member).
+    Eval(EvalArgs),
 }
 
 /// Options of the main job.
@@ -48,6 +59,25 @@ pub struct RunArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+
+    /// How the canonical version of a story is chosen.
+    #[arg(long, value_enum, default_value_t = CanonicalRule::Coverage)]
+    pub canonical: CanonicalRule,
+
+    /// Exit with status 1 when any story has more than one version.
+    #[arg(long)]
+    pub fail_on_duplicates: bool,
+
+    /// Exit with status 3 when any input was skipped.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// What is read and how it is clustered: options shared by the main job and `eval`.
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
     /// Extensions read when walking folders, comma-separated ("" = no extension, "*" = all).
     #[arg(
         long,
@@ -71,18 +101,6 @@ pub struct RunArgs {
     /// Words per shingle.
     #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub shingle_size: u16,
-
-    /// How the canonical version of a story is chosen.
-    #[arg(long, value_enum, default_value_t = CanonicalRule::Coverage)]
-    pub canonical: CanonicalRule,
-
-    /// Exit with status 1 when any story has more than one version.
-    #[arg(long)]
-    pub fail_on_duplicates: bool,
-
-    /// Exit with status 3 when any input was skipped.
-    #[arg(long)]
-    pub strict: bool,
 }
 
 /// How records are printed.
@@ -126,6 +144,83 @@ pub struct NormalizeArgs {
     pub ext: String,
 }
 
+/// Options of `eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The gold standard: a header line, then `file<TAB>story` per line.
+    #[arg(long, value_name = "FILE")]
+    pub gold: PathBuf,
+
+    /// Files or folders to run the main job on.
+    #[arg(value_name = "PATH", required_unless_present = "pred")]
+    pub paths: Vec<PathBuf>,
+
+    /// Score a saved newsdedup output instead (JSON array or JSON Lines; "-" reads stdin).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "sweep", "PipelineArgs"])]
+    pub pred: Option<PathBuf>,
+
+    /// Print the scores as one JSON object (with --sweep, a JSON array) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+
+    /// Score every (jaccard, containment) setting of a grid, one row each.
+    #[arg(long, conflicts_with_all = ["jaccard", "containment"])]
+    pub sweep: bool,
+
+    /// Jaccard thresholds of the --sweep grid, comma-separated.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        value_parser = unit_interval,
+        default_value = "0.3,0.4,0.5,0.6,0.7,0.8",
+        requires = "sweep"
+    )]
+    pub sweep_jaccard: Vec<f64>,
+
+    /// Containment thresholds of the --sweep grid, comma-separated.
+    #[arg(
+        long,
+        value_name = "LIST",
+        value_delimiter = ',',
+        value_parser = unit_interval,
+        default_value = "0.3,0.4,0.5,0.6,0.7,0.8,0.9",
+        requires = "sweep"
+    )]
+    pub sweep_containment: Vec<f64>,
+
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+/// Where `eval` gets its stories from, resolved from [`EvalArgs`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvalSource {
+    /// Run the pipeline, at the configured thresholds or over a grid of them.
+    Run {
+        config: Config,
+        sweep: Option<eval::Grid>,
+    },
+    /// Read a saved output ("-" is stdin).
+    Saved(PathBuf),
+}
+
+impl EvalArgs {
+    /// Resolves the flags into what `eval` scores.
+    pub fn source(&self) -> EvalSource {
+        match &self.pred {
+            Some(p) => EvalSource::Saved(p.clone()),
+            None => EvalSource::Run {
+                config: self.pipeline.config(self.paths.clone()),
+                sweep: self.sweep.then(|| eval::Grid {
+                    jaccard: self.sweep_jaccard.clone(),
+                    containment: self.sweep_containment.clone(),
+                }),
+            },
+        }
+    }
+}
+
 fn unit_interval(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
     if (0.0..=1.0).contains(&v) {
@@ -135,10 +230,10 @@ fn unit_interval(s: &str) -> Result<f64, String> {
     }
 }
 
-impl RunArgs {
-    /// Resolves the flags into the pipeline's configuration.
-    pub fn config(&self) -> Config {
-        let mut cfg = Config::new(self.paths.clone());
+impl PipelineArgs {
+    /// Resolves the flags into the pipeline's configuration for `paths`.
+    pub fn config(&self, paths: Vec<PathBuf>) -> Config {
+        let mut cfg = Config::new(paths);
         cfg.exts = ExtFilter::parse(&self.ext);
         cfg.threads = self
             .threads
@@ -147,6 +242,14 @@ impl RunArgs {
         cfg.shingle_k = usize::from(self.shingle_size);
         cfg.cluster.jaccard = self.jaccard;
         cfg.cluster.containment = self.containment;
+        cfg
+    }
+}
+
+impl RunArgs {
+    /// Resolves the flags into the pipeline's configuration.
+    pub fn config(&self) -> Config {
+        let mut cfg = self.pipeline.config(self.paths.clone());
         cfg.canonical = self.canonical;
         cfg
     }
@@ -172,5 +275,73 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Normalize(_))));
         assert!(Cli::try_parse_from(["newsdedup", "--jaccard", "1.5", "dir"]).is_err());
         assert!(Cli::try_parse_from(["newsdedup"]).is_err());
+    }
+
+    fn eval_source(args: &[&str]) -> Result<EvalSource, clap::Error> {
+        let cli = Cli::try_parse_from(["newsdedup", "eval"].iter().chain(args))?;
+        match cli.command {
+            Some(Command::Eval(e)) => Ok(e.source()),
+            other => panic!("not eval: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_eval() {
+        let EvalSource::Run { config, sweep } =
+            eval_source(&["--gold", "g.tsv", "--jaccard", "0.7", "-j", "2", "dir"]).unwrap()
+        else {
+            panic!("not a run")
+        };
+        assert_eq!(config.paths, vec![PathBuf::from("dir")]);
+        assert_eq!((config.cluster.jaccard, config.threads), (0.7, 2));
+        assert_eq!(sweep, None);
+
+        let Ok(EvalSource::Run { sweep, .. }) = eval_source(&["--gold", "g", "--sweep", "dir"])
+        else {
+            panic!("not a run")
+        };
+        assert_eq!(sweep, Some(eval::Grid::default()), "defaults as in eval");
+        let Ok(EvalSource::Run { sweep, .. }) = eval_source(&[
+            "--gold",
+            "g",
+            "--sweep",
+            "--sweep-jaccard",
+            "0.5,0.9",
+            "--sweep-containment=0.4",
+            "dir",
+        ]) else {
+            panic!("not a run")
+        };
+        assert_eq!(
+            sweep,
+            Some(eval::Grid {
+                jaccard: vec![0.5, 0.9],
+                containment: vec![0.4],
+            })
+        );
+
+        assert_eq!(
+            eval_source(&["--gold", "g", "--pred", "p.json"]).unwrap(),
+            EvalSource::Saved(PathBuf::from("p.json"))
+        );
+        for bad in [
+            &["dir"][..],                                        // no --gold
+            &["--gold", "g"],                                    // nothing to score
+            &["--gold", "g", "--pred", "p", "dir"],              // both
+            &["--gold", "g", "--pred", "p", "--sweep"],          // nothing to sweep
+            &["--gold", "g", "--pred", "p", "--jaccard", "0.6"], // thresholds of nothing
+            &["--gold", "g", "--sweep", "--jaccard", "0.6", "dir"],
+            &["--gold", "g", "--sweep-jaccard", "0.5", "dir"], // without --sweep
+            &[
+                "--gold",
+                "g",
+                "--sweep",
+                "--sweep-jaccard",
+                "0.5,1.5",
+                "dir",
+            ],
+        ] {
+            assert!(eval_source(bad).is_err(), "{bad:?} accepted");
+        }
     }
 }

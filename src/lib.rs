@@ -4,7 +4,8 @@
 //! [`input`] (paths → bytes → text) → [`normalize`] (text → [`normalize::Article`]) →
 //! [`shingle`] and [`minhash`] (fingerprints) → [`candidates`] (pairs) → [`verify`] (exact
 //! similarities) → [`cluster`] (stories) → [`canonical`] (records) → [`output`] (JSON).
-//! [`pipeline::run`] strings them together; [`app`] runs a command line.
+//! [`pipeline::run`] strings them together; [`app`] runs a command line; [`eval`] scores a
+//! clustering against a gold standard.
 
 pub mod app;
 pub mod candidates;
@@ -12,6 +13,7 @@ pub mod canonical;
 pub mod cli;
 pub mod cluster;
 pub mod config;
+pub mod eval;
 pub mod input;
 pub mod minhash;
 pub mod normalize;

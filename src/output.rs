@@ -1,4 +1,5 @@
-//! Stage 8: the JSON output, version 1. The only module that writes to stdout.
+//! Stage 8: the JSON output, version 1. The only module that writes to stdout. Also the report of
+//! `eval` (a table or JSON), at the end.
 //!
 //! The serialize-only types below are the output contract; the README documents them field by
 //! field. Numbers are rounded to 4 decimals so output is byte-stable across machines.
@@ -8,6 +9,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::canonical::Story;
+use crate::eval::{Prf, Scores};
 use crate::normalize::{Article, Timestamp};
 
 /// Output contract version, printed by `--version` and in the README.
@@ -140,6 +142,169 @@ pub fn to_stdout(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result
     w.flush()
 }
 
+/// `eval`: precision, recall and F1, as printed.
+#[derive(Debug, Serialize)]
+pub struct PrfRecord {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// `eval`: one set of scores, as printed; `jaccard` and `containment` only with `--sweep`.
+#[derive(Debug, Serialize)]
+pub struct ScoresRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jaccard: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub containment: Option<f64>,
+    pub items: usize,
+    pub gold_stories: usize,
+    pub predicted_stories: usize,
+    pub pairwise: PrfRecord,
+    pub bcubed: PrfRecord,
+    pub ari: f64,
+}
+
+/// Rounds to 4 decimals, never printing `-0.0`.
+fn score4(x: f64) -> f64 {
+    round4(x) + 0.0
+}
+
+impl ScoresRecord {
+    /// The printable record of `scores`, at the `(jaccard, containment)` setting of a sweep.
+    pub fn new(scores: &Scores, setting: Option<(f64, f64)>) -> ScoresRecord {
+        let prf = |p: &Prf| PrfRecord {
+            precision: score4(p.precision),
+            recall: score4(p.recall),
+            f1: score4(p.f1),
+        };
+        ScoresRecord {
+            jaccard: setting.map(|(j, _)| score4(j)),
+            containment: setting.map(|(_, c)| score4(c)),
+            items: scores.items,
+            gold_stories: scores.gold_stories,
+            predicted_stories: scores.predicted_stories,
+            pairwise: prf(&scores.pairwise),
+            bcubed: prf(&scores.bcubed),
+            ari: score4(scores.ari),
+        }
+    }
+}
+
+/// Writes the scores of one clustering: a small table, or one JSON object.
+pub fn write_scores<W: Write + ?Sized>(out: &mut W, scores: &Scores, json: bool) -> io::Result<()> {
+    let r = ScoresRecord::new(scores, None);
+    if json {
+        serde_json::to_writer(&mut *out, &r)?;
+        out.write_all(b"\n")?;
+        return out.flush();
+    }
+    writeln!(
+        out,
+        "items {}  gold stories {}  predicted stories {}",
+        r.items, r.gold_stories, r.predicted_stories
+    )?;
+    let row = |name: &str, p: &PrfRecord| {
+        vec![
+            name.to_string(),
+            format!("{:.4}", p.precision),
+            format!("{:.4}", p.recall),
+            format!("{:.4}", p.f1),
+        ]
+    };
+    let rows = [
+        ["metric", "precision", "recall", "f1"]
+            .map(String::from)
+            .to_vec(),
+        row("pairwise", &r.pairwise),
+        row("b-cubed", &r.bcubed),
+        vec!["ARI".to_string(), format!("{:.4}", r.ari)],
+    ];
+    write_table(out, &rows)?;
+    out.flush()
+}
+
+/// Writes the scores of a threshold sweep: one table row, or one JSON object in an array, per
+/// `(jaccard, containment)` setting, in the order given.
+pub fn write_sweep<W: Write + ?Sized>(
+    out: &mut W,
+    rows: &[((f64, f64), Scores)],
+    json: bool,
+) -> io::Result<()> {
+    let records = rows.iter().map(|(s, sc)| ScoresRecord::new(sc, Some(*s)));
+    if json {
+        return write_records(out, records, Format::Json);
+    }
+    if let Some((_, first)) = rows.first() {
+        writeln!(
+            out,
+            "items {}  gold stories {}",
+            first.items, first.gold_stories
+        )?;
+    }
+    let mut table = vec![
+        [
+            "jaccard",
+            "containment",
+            "predicted",
+            "pair_p",
+            "pair_r",
+            "pair_f1",
+            "b3_p",
+            "b3_r",
+            "b3_f1",
+            "ari",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for r in records {
+        let f = |x: f64| format!("{x:.4}");
+        table.push(vec![
+            r.jaccard.unwrap_or_default().to_string(),
+            r.containment.unwrap_or_default().to_string(),
+            r.predicted_stories.to_string(),
+            f(r.pairwise.precision),
+            f(r.pairwise.recall),
+            f(r.pairwise.f1),
+            f(r.bcubed.precision),
+            f(r.bcubed.recall),
+            f(r.bcubed.f1),
+            f(r.ari),
+        ]);
+    }
+    write_table(out, &table)?;
+    out.flush()
+}
+
+/// Writes rows of cells as left-aligned columns two spaces apart, without trailing spaces.
+fn write_table<W: Write + ?Sized>(out: &mut W, rows: &[Vec<String>]) -> io::Result<()> {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            let w = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(x) => *x = (*x).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.extend(std::iter::repeat_n(' ', widths[i] - cell.chars().count()));
+            }
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +335,68 @@ mod tests {
     fn rounding() {
         assert_eq!(round4(0.123456), 0.1235);
         assert_eq!(round4(1.0), 1.0);
+    }
+
+    fn scores(ari: f64) -> Scores {
+        Scores {
+            items: 5,
+            gold_stories: 2,
+            predicted_stories: 3,
+            pairwise: Prf {
+                precision: 0.5,
+                recall: 1.0 / 3.0,
+                f1: 0.4,
+            },
+            bcubed: Prf {
+                precision: 11.0 / 15.0,
+                recall: 0.6,
+                f1: 0.66,
+            },
+            ari,
+        }
+    }
+
+    #[test]
+    fn eval_table_and_json() {
+        let mut v = Vec::new();
+        write_scores(&mut v, &scores(-2.0 / 13.0), false).unwrap();
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            "items 5  gold stories 2  predicted stories 3\n\
+             metric    precision  recall  f1\n\
+             pairwise  0.5000     0.3333  0.4000\n\
+             b-cubed   0.7333     0.6000  0.6600\n\
+             ARI       -0.1538\n"
+        );
+        let mut v = Vec::new();
+        write_scores(&mut v, &scores(-0.00001), true).unwrap();
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            "{\"items\":5,\"gold_stories\":2,\"predicted_stories\":3,\
+             \"pairwise\":{\"precision\":0.5,\"recall\":0.3333,\"f1\":0.4},\
+             \"bcubed\":{\"precision\":0.7333,\"recall\":0.6,\"f1\":0.66},\"ari\":0.0}\n"
+        );
+    }
+
+    #[test]
+    fn eval_sweep_table_and_json() {
+        let rows = [((0.3, 0.45), scores(1.0)), ((0.8, 0.9), scores(0.25))];
+        let mut v = Vec::new();
+        write_sweep(&mut v, &rows, false).unwrap();
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            "items 5  gold stories 2\n\
+             jaccard  containment  predicted  pair_p  pair_r  pair_f1  b3_p    b3_r    b3_f1   ari\n\
+             0.3      0.45         3          0.5000  0.3333  0.4000   0.7333  0.6000  0.6600  1.0000\n\
+             0.8      0.9          3          0.5000  0.3333  0.4000   0.7333  0.6000  0.6600  0.2500\n"
+        );
+        let mut v = Vec::new();
+        write_sweep(&mut v, &rows, true).unwrap();
+        let parsed: serde_json::Value = serde_json::from_slice(&v).unwrap();
+        let arr = parsed.as_array().unwrap();
+        assert_eq!(arr.len(), 2);
+        assert_eq!(arr[0]["jaccard"], 0.3);
+        assert_eq!(arr[0]["containment"], 0.45);
+        assert_eq!(arr[1]["ari"], 0.25);
     }
 }

@@ -96,21 +96,15 @@ pub fn finish(
     params: &cluster::ClusterParams,
     rule: canonical::CanonicalRule,
 ) -> Outcome {
+    let (stories, stages) = stories(&prepared, params, rule);
     let Prepared {
         articles,
-        shingles,
-        similarities,
         skipped,
         missing_args,
         mut stats,
+        ..
     } = prepared;
-    let clock = Instant::now();
-    let sizes: Vec<usize> = shingles.iter().map(Vec::len).collect();
-    let groups = cluster::cluster(articles.len(), &similarities, &sizes, params);
-    stats.stages.push(("cluster", clock.elapsed()));
-    let clock = Instant::now();
-    let stories = canonical::build(&groups, &articles, &shingles, rule);
-    stats.stages.push(("canonical", clock.elapsed()));
+    stats.stages.extend(stages);
     Outcome {
         articles,
         stories,
@@ -118,6 +112,29 @@ pub fn finish(
         missing_args,
         stats,
     }
+}
+
+/// The stories of prepared documents at the given thresholds, with the wall time of each stage.
+/// `prepared` is only borrowed, so the same documents can be clustered at several thresholds
+/// (`eval --sweep`) without copying them.
+pub fn stories(
+    prepared: &Prepared,
+    params: &cluster::ClusterParams,
+    rule: canonical::CanonicalRule,
+) -> (Vec<Story>, Vec<(&'static str, Duration)>) {
+    let clock = Instant::now();
+    let sizes: Vec<usize> = prepared.shingles.iter().map(Vec::len).collect();
+    let groups = cluster::cluster(
+        prepared.articles.len(),
+        &prepared.similarities,
+        &sizes,
+        params,
+    );
+    let cluster_time = clock.elapsed();
+    let clock = Instant::now();
+    let stories = canonical::build(&groups, &prepared.articles, &prepared.shingles, rule);
+    let stages = vec![("cluster", cluster_time), ("canonical", clock.elapsed())];
+    (stories, stages)
 }
 
 fn prepare_in_pool(cfg: &Config, floor: f64) -> Prepared {

@@ -2,5 +2,6 @@
 //! small helpers in `util`.
 
 mod bad_input;
+mod eval;
 mod seeds;
 mod util;
