@@ -104,7 +104,7 @@ pub fn main_text(doc: &Html) -> Vec<String> {
         return strict;
     }
     let lenient = pass(doc, false);
-    if chars(&lenient) > chars(&strict) { lenient } else { strict }
+    if chars(&lenient) > 2 * chars(&strict) { lenient } else { strict }
 }
 
 fn pass(doc: &Html, drop_unlikely: bool) -> Vec<String> {
@@ -423,9 +423,16 @@ mod tests {
 
     #[test]
     fn double_escaped_markup_and_hidden_elements() {
-        let html = "<html><body><article><p>Before: &amp;lt;strong&amp;gt;the ruins&amp;lt;/strong&amp;gt;, seen in 2007, were intact.</p>\
-            <p style=\"display: none\">hidden text that should not appear in the output at all, ever</p></article></body></html>";
-        assert_eq!(text_of(html), ["Before: the ruins, seen in 2007, were intact."]);
+        let para = "<p>The port authority said on Monday that repairs to the north quay, damaged in the storm, would take months.</p>";
+        let html = format!(
+            "<html><body><article><p>Before: &amp;lt;strong&amp;gt;the ruins&amp;lt;/strong&amp;gt;, seen in 2007, were intact.</p>{}\
+             <p style=\"display: none\">hidden text that should not appear in the output at all, ever</p></article></body></html>",
+            para.repeat(6)
+        );
+        let got = text_of(&html);
+        assert_eq!(got[0], "Before: the ruins, seen in 2007, were intact.");
+        assert_eq!(got.len(), 7, "{got:?}");
+        assert!(!got.iter().any(|l| l.contains("hidden")));
     }
 
     #[test]
