@@ -221,12 +221,34 @@ fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<Str
         }
     }
     let mut out: Vec<String> = Vec::new();
-    for a in found.into_iter().map(|a| clean(&a)) {
-        if !a.is_empty() && !a.starts_with("http") && !out.iter().any(|x| x.eq_ignore_ascii_case(&a)) {
-            out.push(a);
+    for raw in found {
+        let names = if raw.contains(',') || raw.contains(" and ") || raw.contains(" und ") || raw.contains(" & ") {
+            split_names(&raw)
+        } else {
+            vec![clean(&raw)]
+        };
+        for a in names {
+            let a = strip_paren_suffix(&a);
+            if plausible_author(&a) && !out.iter().any(|x| x.eq_ignore_ascii_case(&a)) {
+                out.push(a);
+            }
         }
     }
     out
+}
+
+/// `Elena Oberholzer (obe)` → `Elena Oberholzer`.
+fn strip_paren_suffix(s: &str) -> String {
+    match s.rfind(" (") {
+        Some(i) if s.ends_with(')') && i > 0 => s[..i].trim().to_string(),
+        _ => s.trim().to_string(),
+    }
+}
+
+/// Not an e-mail address, a URL or a bare number. (The outlet's own name is kept: sites that
+/// sign with it, such as `ORF.at`, mean it as the author.)
+fn plausible_author(a: &str) -> bool {
+    !a.is_empty() && a.chars().any(char::is_alphabetic) && !a.contains('@') && !a.to_lowercase().starts_with("http")
 }
 
 /// `A, B and C` → [A, B, C], using the byline parser (which also drops an outlet suffix).
