@@ -317,12 +317,10 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
                         link_depth += 1;
                     }
                 }
-                Node::Text(t) => {
-                    if skip_depth == 0 {
-                        buf.push_str(&t.text);
-                        if link_depth > 0 {
-                            buf_links += t.chars().filter(|c| !c.is_whitespace()).count();
-                        }
+                Node::Text(t) if skip_depth == 0 => {
+                    buf.push_str(&t.text);
+                    if link_depth > 0 {
+                        buf_links += t.chars().filter(|c| !c.is_whitespace()).count();
                     }
                 }
                 _ => {}

@@ -39,10 +39,7 @@ pub fn extract(doc: &Html) -> Header {
             .find_map(|k| metas.get(*k).filter(|v| !v.is_empty()).cloned())
     };
 
-    let mut h = Header::default();
-    h.title = title(doc, &metas, &ld);
-
-    h.published = ld
+    let published = ld
         .iter()
         .find_map(|o| {
             o.get("datePublished")
@@ -75,7 +72,7 @@ pub fn extract(doc: &Html) -> Header {
             doc.select(&TIME)
                 .find_map(|t| t.attr("datetime").and_then(dates::parse))
         });
-    h.updated = ld
+    let updated = ld
         .iter()
         .find_map(|o| {
             o.get("dateModified")
@@ -93,8 +90,7 @@ pub fn extract(doc: &Html) -> Header {
             .and_then(|v| dates::parse(&v))
         });
 
-    h.authors = authors(doc, &metas, &ld);
-    h.source = ld
+    let source = ld
         .iter()
         .find_map(|o| o.get("publisher").and_then(name_of))
         .or_else(|| {
@@ -106,7 +102,14 @@ pub fn extract(doc: &Html) -> Header {
             ])
         })
         .map(|s| clean(&s));
-    h
+    Header {
+        title: title(doc, &metas, &ld),
+        published,
+        updated,
+        authors: authors(doc, &metas, &ld),
+        source,
+        ..Header::default()
+    }
 }
 
 /// Lower-cased `name`/`property`/`itemprop` → `content`, first occurrence wins.
@@ -245,10 +248,10 @@ fn strip_site_name(t: &str, site: Option<&String>) -> String {
             }
         }
         // Without a known site name, the longest part is the headline.
-        if let Some(longest) = parts.iter().max_by_key(|p| p.len()) {
-            if longest.split_whitespace().count() >= 3 {
-                return longest.to_string();
-            }
+        if let Some(longest) = parts.iter().max_by_key(|p| p.len())
+            && longest.split_whitespace().count() >= 3
+        {
+            return longest.to_string();
         }
     }
     t.to_string()
