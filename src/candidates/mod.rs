@@ -30,7 +30,7 @@ impl Default for CandidateParams {
         CandidateParams {
             lsh_threshold: 0.4,
             overlap_threshold: 0.25,
-            sample_modulus: 4,
+            sample_modulus: 8,
             max_posting: 256,
         }
     }

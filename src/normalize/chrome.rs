@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::RegexSet;
+use regex::bytes::RegexSet;
 
 /// Whole lines that are chrome, compared lower-case.
 const CHROME_LINES: &[&str] = &[
@@ -87,7 +87,8 @@ const CHROME_PATTERNS: &[&str] = &[
 ];
 
 static PATTERNS: LazyLock<RegexSet> = LazyLock::new(|| {
-    RegexSet::new(CHROME_PATTERNS.iter().map(|p| format!("(?i){p}"))).expect("chrome patterns")
+    // Lines are lower-cased before matching; ASCII classes keep the automaton small.
+    RegexSet::new(CHROME_PATTERNS.iter().map(|p| format!("(?-u){p}"))).expect("chrome patterns")
 });
 
 /// Labels that sometimes run into the first line of text (`Story highlights Control over …`).
@@ -100,7 +101,7 @@ pub fn is_chrome(line: &str) -> bool {
     }
     let lower = line.to_lowercase();
     let lower = lower.trim_end_matches([' ', '|', '>', '»']);
-    CHROME_LINES.contains(&lower) || PATTERNS.is_match(lower)
+    CHROME_LINES.contains(&lower) || PATTERNS.is_match(lower.as_bytes())
 }
 
 /// Removes a chrome label that runs into the start of a line.

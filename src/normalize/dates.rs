@@ -183,35 +183,35 @@ const MONTHS: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|j
 const ZONES: &str = r"(?:UTC|GMT|EST|EDT|ET|CST|CDT|CT|MST|MDT|MT|PST|PDT|PT|BST|CET|CEST)";
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s?(Z|[+-]\d{2}:?\d{2})?)?")
+    Regex::new(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s?(Z|[+-]\d{2}:?\d{2})?)?")
         .expect("iso regex")
 });
 static REUTERS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})-({MONTHS})-(\d{{4}})(?:\s+(\d{{2}}):(\d{{2}})(?::(\d{{2}}))?)?"
+        r"(?i-u)(?-u:\b)(\d{{1,2}})-({MONTHS})-(\d{{4}})(?:\s+(\d{{2}}):(\d{{2}})(?::(\d{{2}}))?)?"
     ))
     .expect("reuters regex")
 });
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})[:.](\d{{2}})(?::(\d{{2}}))?\s*([ap]\.?m\.?)?(?:\s+({ZONES})\b)?"
+        r"(?i-u)(?-u:\b)(\d{{1,2}})[:.](\d{{2}})(?::(\d{{2}}))?\s*([ap]\.?m\.?)?(?:\s+({ZONES})(?-u:\b))?"
     ))
     .expect("time regex")
 });
 static MONTH_DAY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
+        r"(?i-u)(?-u:\b)({MONTHS})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"
     ))
     .expect("mdy regex")
 });
 static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+({MONTHS})\s+(\d{{4}})\b"
+        r"(?i-u)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\.?\s+({MONTHS})\s+(\d{{4}})(?-u:\b)"
     ))
     .expect("dmy regex")
 });
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})([/.])(\d{1,2})([/.])(\d{4})\b").expect("numeric date regex")
+    Regex::new(r"(?-u:\b)(\d{1,2})([/.])(\d{1,2})([/.])(\d{4})(?-u:\b)").expect("numeric date regex")
 });
 
 /// Finds the first date in `s` that one of the known formats recognizes, with its time when

@@ -11,7 +11,7 @@ use super::chrome;
 use super::dates::{self, Timestamp};
 
 static DATE_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^date (\d{4}-\d{2}-\d{2})\b\s*").expect("date prefix regex"));
+    LazyLock::new(|| Regex::new(r"^date (\d{4}-\d{2}-\d{2})(?-u:\b)\s*").expect("date prefix regex"));
 static BYLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i:by)\s+(\S.{1,150})$").expect("byline regex"));
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {

@@ -12,11 +12,11 @@ use regex::Regex;
 const MAX_ENTITY_ROUNDS: usize = 6;
 
 static SCRIPT_STYLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)<script\b[^>]*>.*?</script\s*>|<style\b[^>]*>.*?</style\s*>|<!--.*?-->")
+    Regex::new(r"(?is)<script(?-u:\b)[^>]*>.*?</script\s*>|<style(?-u:\b)[^>]*>.*?</style\s*>|<!--.*?-->")
         .expect("script regex")
 });
 static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)</?(?:p|br|div|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre|hr|dd|dt|figure|figcaption|header|footer)\b[^<>]*>")
+    Regex::new(r"(?i)</?(?:p|br|div|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre|hr|dd|dt|figure|figcaption|header|footer)(?-u:\b)[^<>]*>")
         .expect("block tag regex")
 });
 static ANY_TAG: LazyLock<Regex> =
@@ -132,6 +132,12 @@ pub fn clean_text(s: &str) -> Vec<String> {
     let decoded = decode_entities(s);
     let stripped = strip_tags(&decoded);
     lines(&fold(&stripped))
+}
+
+/// Text known to hold no markup (newswire bodies, where `&lt;ACME CORP&gt;` names a company):
+/// entities and folding, no tag stripping.
+pub fn clean_plain(s: &str) -> Vec<String> {
+    lines(&fold(&decode_entities(s)))
 }
 
 #[cfg(test)]

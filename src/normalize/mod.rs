@@ -9,6 +9,7 @@ pub mod dates;
 pub mod header;
 pub mod html;
 pub mod markup;
+pub mod newswire;
 
 use serde::Serialize;
 
@@ -51,6 +52,8 @@ impl Header {
 pub enum Format {
     Text,
     Html,
+    /// An SGML newswire record (Reuters-21578 layout).
+    Newswire,
 }
 
 /// A normalized article: what the rest of the pipeline compares and prints.
@@ -72,6 +75,9 @@ impl Article {
 /// Recognizes a whole HTML page by its content (a doctype, or an `<html>`, `<head>` or `<body>`
 /// tag near the start), whatever the file's extension.
 pub fn detect_format(text: &str) -> Format {
+    if newswire::detect(text) {
+        return Format::Newswire;
+    }
     let mut end = text.len().min(2048);
     while !text.is_char_boundary(end) {
         end -= 1;
@@ -95,6 +101,7 @@ pub fn normalize(path: &str, text: &str) -> Article {
     let lines = match format {
         Format::Text => markup::clean_text(text),
         Format::Html => html::extract(text, &mut header),
+        Format::Newswire => newswire::extract(text, &mut header),
     };
     let lines = chrome::remove(lines);
     let lines = header::extract(lines, &mut header);
@@ -120,6 +127,7 @@ mod tests {
                 Format::Text,
             ),
             ("plain text", Format::Text),
+            ("<REUTERS TOPICS=\"NO\"><TEXT><BODY>x</BODY></TEXT></REUTERS>", Format::Newswire),
         ] {
             assert_eq!(detect_format(text), want, "{text}");
         }

@@ -70,20 +70,20 @@ const BLOCK: &[&str] = &[
 /// Class or id words of elements that are dropped (Readability's "unlikely candidates").
 static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)-ad-|ad-break|agegate|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|gdpr|legends|menu|newsletter|outbrain|pagination|pager|popup|related|remark|replies|rss|share|sharing|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|taboola|teaser-list|cookie|consent|subscribe|paywall-prompt|most-popular|mostpopular|recommend",
+        r"(?i-u)-ad-|ad-break|agegate|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|gdpr|legends|menu|newsletter|outbrain|pagination|pager|popup|related|remark|replies|rss|share|sharing|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|taboola|teaser-list|cookie|consent|subscribe|paywall-prompt|most-popular|mostpopular|recommend",
     )
     .expect("unlikely regex")
 });
 /// Class or id words that rescue an element from [`UNLIKELY`].
 static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)and|article|body|column|content|main|shadow|story|text").expect("maybe regex")
+    Regex::new(r"(?i-u)and|article|body|column|content|main|shadow|story|text").expect("maybe regex")
 });
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|paragraph|prose")
+    Regex::new(r"(?i-u)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|paragraph|prose")
         .expect("positive regex")
 });
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)hidden|^hid$|banner|combx|comment|com-|contact|foot|masthead|media|meta|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|author|caption|credit|nav|teaser")
+    Regex::new(r"(?i-u)hidden|^hid$|banner|combx|comment|com-|contact|foot|masthead|media|meta|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|tool|widget|byline|author|caption|credit|nav|teaser")
         .expect("negative regex")
 });
 
