@@ -4,6 +4,7 @@
 //! cargo run --release --example score_normalize -- fundus     # title, authors, date, body F1, MB/s
 //! cargo run --release --example score_normalize -- spotsigs   # same-story vs different-story Jaccard
 //! cargo run --release --example score_normalize -- fundus --worst 10   # list the worst pages
+//! cargo run --release --example score_normalize -- reuters    # plain-text normalization speed
 //! ```
 //! `--corpora DIR` points at another corpora folder. Single-threaded, so MB/s is per core.
 
@@ -25,7 +26,7 @@ fn main() {
         match a.as_str() {
             "--corpora" => corpora = PathBuf::from(it.next().expect("--corpora DIR")),
             "--worst" => worst = it.next().and_then(|n| n.parse().ok()).expect("--worst N"),
-            "fundus" | "spotsigs" => which.push(a.clone()),
+            "fundus" | "spotsigs" | "reuters" => which.push(a.clone()),
             other => {
                 eprintln!(
                     "usage: score_normalize [fundus] [spotsigs] [--corpora DIR] [--worst N] (got {other:?})"
@@ -38,19 +39,19 @@ fn main() {
         which = vec!["fundus".into(), "spotsigs".into()];
     }
     for w in which {
-        let dir = corpora.join(if w == "fundus" {
-            "fundus"
-        } else {
-            "spotsigs-dev"
+        let dir = corpora.join(match w.as_str() {
+            "fundus" => "fundus",
+            "reuters" => "reuters21578",
+            _ => "spotsigs-dev",
         });
         if !dir.is_dir() {
             eprintln!("score_normalize: {} is absent, skipping {w}", dir.display());
             continue;
         }
-        if w == "fundus" {
-            fundus(&dir, worst)
-        } else {
-            spotsigs(&dir)
+        match w.as_str() {
+            "fundus" => fundus(&dir, worst),
+            "reuters" => reuters(&dir),
+            _ => spotsigs(&dir),
         }
     }
 }
@@ -250,6 +251,43 @@ fn spotsigs(dir: &Path) {
         "  different-story Jaccard        p99.9 {:.3}  max {:.3}",
         quantile(&mut diff, 0.999),
         quantile(&mut diff, 1.0)
+    );
+    println!(
+        "  speed         {:.1} MB/s (decode + normalize, one core)",
+        bytes as f64 / 1e6 / secs
+    );
+}
+
+/// Plain-text speed: every Reuters record read into memory first, then decoded and normalized
+/// on one core. Asserts that each record kept a body, so a fast wrong result cannot pass.
+fn reuters(dir: &Path) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("articles"))
+        .expect("articles")
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let texts: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(f).expect("read"))
+        .collect();
+    let bytes: usize = texts.iter().map(Vec::len).sum();
+    let t = Instant::now();
+    let mut with_body = 0;
+    for (f, b) in files.iter().zip(&texts) {
+        let text = input::decode(b).expect("decodes").text;
+        let a = normalize::normalize(&f.to_string_lossy(), &text);
+        with_body += usize::from(!a.body.is_empty());
+    }
+    let secs = t.elapsed().as_secs_f64();
+    assert!(
+        with_body * 1000 > files.len() * 995,
+        "records keep a body: {with_body} of {}",
+        files.len()
+    );
+    println!(
+        "reuters: {} records, {:.1} MB, {with_body} with a body",
+        files.len(),
+        bytes as f64 / 1e6
     );
     println!(
         "  speed         {:.1} MB/s (decode + normalize, one core)",

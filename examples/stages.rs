@@ -8,7 +8,10 @@ fn main() {
     let cfg = newsdedup::config::Config::new(paths);
     let out = newsdedup::pipeline::run(&cfg).expect("pipeline");
     let s = &out.stats;
-    eprintln!("files {} bytes {} candidates {} verified {}", s.files, s.bytes, s.candidate_pairs, s.verified_pairs);
+    eprintln!(
+        "files {} bytes {} candidates {} verified {}",
+        s.files, s.bytes, s.candidate_pairs, s.verified_pairs
+    );
     for (name, t) in &s.stages {
         eprintln!("{name:>24} {:8.3} s", t.as_secs_f64());
     }

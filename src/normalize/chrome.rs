@@ -81,9 +81,6 @@ const CHROME_PATTERNS: &[&str] = &[
     r"^\d+ min(?:ute)?s? read$",
     r"^(?:updated|published|posted) \d+ (?:min(?:ute)?s?|hours?|days?) ago$",
     r"^(?:share|email|print|comment)(?: (?:this|on|via) \w+)?(?: \| (?:share|email|print|comment|tweet)\w*)+$",
-    // Photo credits: a short line ending in a photo agency, after a slash or "via".
-    r"^.{0,80}getty images\)?$",
-    r"^[^!?]{0,80}(?:/|\\| via )[^!?]{0,60}(?:ap photo|afp|reuters|shutterstock|epa|tass|ap)\)?$",
 ];
 
 static PATTERNS: LazyLock<RegexSet> = LazyLock::new(|| {
@@ -96,12 +93,46 @@ const CHROME_PREFIXES: &[&str] = &["story highlights ", "breaking news ", "adver
 
 /// True when the whole line is chrome by the built-in list or patterns.
 pub fn is_chrome(line: &str) -> bool {
-    if line.len() > 300 {
+    line.len() <= MAX_CHROME_LEN && is_chrome_lower(&line.to_lowercase())
+}
+
+/// Lines longer than this (bytes) are never chrome.
+const MAX_CHROME_LEN: usize = 300;
+
+fn is_chrome_lower(lower: &str) -> bool {
+    if lower.len() > MAX_CHROME_LEN {
         return false;
     }
-    let lower = line.to_lowercase();
-    let lower = lower.trim_end_matches([' ', '|', '>', '»']);
-    CHROME_LINES.contains(&lower) || PATTERNS.is_match(lower.as_bytes())
+    let lower = lower.trim_end_matches([' ', '|', '>', '\u{bb}']);
+    CHROME_LINES.contains(&lower) || is_photo_credit(lower) || PATTERNS.is_match(lower.as_bytes())
+}
+
+/// Photo agencies a credit line ends with.
+const PHOTO_AGENCIES: &[&str] = &[
+    "ap photo",
+    "afp",
+    "reuters",
+    "shutterstock",
+    "epa",
+    "tass",
+    "ap",
+    "dpa",
+    "imago",
+];
+
+/// A short line ending in a photo agency: `… Getty Images`, `Name/AP`, `Name via Reuters`.
+fn is_photo_credit(lower: &str) -> bool {
+    if lower.len() > 120 || lower.contains(['!', '?']) {
+        return false;
+    }
+    let l = lower.trim_end_matches(')');
+    if l.ends_with("getty images") {
+        return true;
+    }
+    PHOTO_AGENCIES.iter().any(|agency| {
+        l.strip_suffix(agency)
+            .is_some_and(|head| head.ends_with(['/', '\\']) || head.ends_with(" via "))
+    })
 }
 
 /// Removes a chrome label that runs into the start of a line.
@@ -120,23 +151,21 @@ pub fn strip_prefix(line: &str) -> &str {
 /// Drops chrome lines and repeated lines: a line seen three or more times is dropped entirely
 /// (a repeated label), a line seen twice keeps its first copy (a caption printed twice).
 pub fn remove(lines: Vec<String>) -> Vec<String> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for l in &lines {
-        *counts.entry(l.to_lowercase()).or_default() += 1;
+    let lower: Vec<String> = lines.iter().map(|l| l.to_lowercase()).collect();
+    let mut counts: HashMap<&str, u32> = HashMap::with_capacity(lines.len());
+    for l in &lower {
+        *counts.entry(l.as_str()).or_default() += 1;
     }
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: std::collections::HashSet<&str> =
+        std::collections::HashSet::with_capacity(lines.len());
+    let keep: Vec<bool> = lower
+        .iter()
+        .map(|l| !is_chrome_lower(l) && counts[l.as_str()] < 3 && seen.insert(l.as_str()))
+        .collect();
     lines
         .into_iter()
-        .filter(|l| {
-            if is_chrome(l) {
-                return false;
-            }
-            let key = l.to_lowercase();
-            if counts[&key] >= 3 {
-                return false;
-            }
-            seen.insert(key, ()).is_none()
-        })
+        .zip(keep)
+        .filter_map(|(l, k)| k.then_some(l))
         .collect()
 }
 

@@ -211,7 +211,8 @@ static DAY_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
     .expect("dmy regex")
 });
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(\d{1,2})([/.])(\d{1,2})([/.])(\d{4})(?-u:\b)").expect("numeric date regex")
+    Regex::new(r"(?-u:\b)(\d{1,2})([/.])(\d{1,2})([/.])(\d{4})(?-u:\b)")
+        .expect("numeric date regex")
 });
 
 /// Finds the first date in `s` that one of the known formats recognizes, with its time when

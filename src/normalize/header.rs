@@ -10,8 +10,9 @@ use super::Header;
 use super::chrome;
 use super::dates::{self, Timestamp};
 
-static DATE_PREFIX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^date (\d{4}-\d{2}-\d{2})(?-u:\b)\s*").expect("date prefix regex"));
+static DATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^date (\d{4}-\d{2}-\d{2})(?-u:\b)\s*").expect("date prefix regex")
+});
 static BYLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i:by)\s+(\S.{1,150})$").expect("byline regex"));
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
@@ -98,24 +99,27 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
     let mut in_header = true;
     let mut seen_content = 0;
     for (i, line) in lines.into_iter().enumerate() {
-        let line = chrome::strip_prefix(&line).to_string();
-        if line.is_empty() {
-            continue;
-        }
-        if in_header && i < HEADER_ZONE && take_header_line(&line, header, seen_content) {
-            continue;
-        }
-        if chrome::is_chrome(&line) {
-            continue;
-        }
-        if in_header {
-            seen_content += 1;
-            if header.title.is_none() && seen_content == 1 && looks_like_headline(&line) {
-                header.title = Some(line);
-                continue;
-            }
+        if !in_header || i >= HEADER_ZONE {
             in_header = false;
+            body.push(line);
+            continue;
         }
+        let line = match chrome::strip_prefix(&line) {
+            stripped if stripped.len() == line.len() => line,
+            stripped => stripped.to_string(),
+        };
+        if line.is_empty()
+            || take_header_line(&line, header, seen_content)
+            || chrome::is_chrome(&line)
+        {
+            continue;
+        }
+        seen_content += 1;
+        if header.title.is_none() && seen_content == 1 && looks_like_headline(&line) {
+            header.title = Some(line);
+            continue;
+        }
+        in_header = false;
         body.push(line);
     }
     strip_dateline(&mut body, header);

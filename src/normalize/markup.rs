@@ -12,8 +12,10 @@ use regex::Regex;
 const MAX_ENTITY_ROUNDS: usize = 6;
 
 static SCRIPT_STYLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)<script(?-u:\b)[^>]*>.*?</script\s*>|<style(?-u:\b)[^>]*>.*?</style\s*>|<!--.*?-->")
-        .expect("script regex")
+    Regex::new(
+        r"(?is)<script(?-u:\b)[^>]*>.*?</script\s*>|<style(?-u:\b)[^>]*>.*?</style\s*>|<!--.*?-->",
+    )
+    .expect("script regex")
 });
 static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)</?(?:p|br|div|li|ul|ol|h[1-6]|tr|table|section|article|blockquote|pre|hr|dd|dt|figure|figcaption|header|footer)(?-u:\b)[^<>]*>")
@@ -101,18 +103,51 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// Splits folded text into trimmed lines with inner whitespace collapsed; list bullets at the
-/// start of a line are dropped; empty lines are dropped.
+/// Splits text into lines, folding characters ([`fold_char`]), collapsing whitespace runs to
+/// one space and trimming, in one pass; list bullets at the start of a line are dropped; empty
+/// lines are dropped.
 pub fn lines(s: &str) -> Vec<String> {
-    s.split('\n')
-        .map(collapse_ws)
-        .map(|l| {
-            l.trim_start_matches(['\u{2022}', '\u{00B7}', '\u{25AA}', '\u{25CF}', '*'])
-                .trim()
-                .to_string()
-        })
-        .filter(|l| !l.is_empty())
-        .collect()
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut space = false;
+    let finish = |cur: &mut String, out: &mut Vec<String>| {
+        let t = cur.trim_start_matches(['\u{2022}', '\u{00B7}', '\u{25AA}', '\u{25CF}', '*', ' ']);
+        if !t.is_empty() {
+            out.push(t.to_string());
+        }
+        cur.clear();
+    };
+    for c in s.chars() {
+        let c = if c.is_ascii() && c != '\r' && c != '\t' && !c.is_ascii_control() {
+            c
+        } else if c == '\u{2026}' {
+            if space && !cur.is_empty() {
+                cur.push(' ');
+            }
+            space = false;
+            cur.push_str("...");
+            continue;
+        } else {
+            match fold_char(c) {
+                Some(f) => f,
+                None => continue,
+            }
+        };
+        if c == '\n' {
+            finish(&mut cur, &mut out);
+            space = false;
+        } else if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !cur.is_empty() {
+                cur.push(' ');
+            }
+            space = false;
+            cur.push(c);
+        }
+    }
+    finish(&mut cur, &mut out);
+    out
 }
 
 /// Collapses runs of whitespace to one space and trims.
@@ -130,14 +165,13 @@ pub fn collapse_ws(s: &str) -> String {
 /// The whole text fast path: entities, tags, folding, lines.
 pub fn clean_text(s: &str) -> Vec<String> {
     let decoded = decode_entities(s);
-    let stripped = strip_tags(&decoded);
-    lines(&fold(&stripped))
+    lines(&strip_tags(&decoded))
 }
 
 /// Text known to hold no markup (newswire bodies, where `&lt;ACME CORP&gt;` names a company):
 /// entities and folding, no tag stripping.
 pub fn clean_plain(s: &str) -> Vec<String> {
-    lines(&fold(&decode_entities(s)))
+    lines(&decode_entities(s))
 }
 
 #[cfg(test)]

@@ -127,7 +127,10 @@ mod tests {
                 Format::Text,
             ),
             ("plain text", Format::Text),
-            ("<REUTERS TOPICS=\"NO\"><TEXT><BODY>x</BODY></TEXT></REUTERS>", Format::Newswire),
+            (
+                "<REUTERS TOPICS=\"NO\"><TEXT><BODY>x</BODY></TEXT></REUTERS>",
+                Format::Newswire,
+            ),
         ] {
             assert_eq!(detect_format(text), want, "{text}");
         }

@@ -11,13 +11,34 @@ pub fn detect(text: &str) -> bool {
     t.len() >= 8 && t[..8].eq_ignore_ascii_case("<reuters")
 }
 
-/// The contents of the first `<TAG>…</TAG>` (tag names as written in the corpus: upper case).
+/// The contents of the first `<TAG>…</TAG>` or `<TAG attr…>…</TAG>` (tag names as written in
+/// the corpus: upper case).
 fn field<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
+    let open = format!("<{tag}");
     let close = format!("</{tag}>");
-    let start = text.find(&open)? + open.len();
+    let mut from = 0;
+    let start = loop {
+        let at = from + text[from..].find(&open)? + open.len();
+        match text.as_bytes().get(at) {
+            Some(b'>') => break at + 1,
+            Some(b' ') => break at + text[at..].find('>')? + 1,
+            _ => from = at,
+        }
+    };
     let end = text[start..].find(&close).map_or(text.len(), |e| start + e);
     Some(&text[start..end])
+}
+
+/// A record's text without its `<TITLE>` and `<DATELINE>` (for records with no `<BODY>`).
+fn unprocessed_text(text: &str) -> String {
+    let mut t = field(text, "TEXT").unwrap_or("").to_string();
+    for tag in ["TITLE", "DATELINE"] {
+        if let Some(f) = field(&t, tag) {
+            let f = format!("<{tag}>{f}</{tag}>");
+            t = t.replacen(&f, "", 1);
+        }
+    }
+    t
 }
 
 fn clean(s: &str) -> String {
@@ -30,12 +51,24 @@ pub fn extract(text: &str, header: &mut Header) -> Vec<String> {
     header.title = field(text, "TITLE").map(clean).filter(|t| !t.is_empty());
     if let Some(d) = field(text, "DATELINE") {
         let d = clean(d);
-        let place = d.split(',').next().unwrap_or("").trim_end_matches([' ', '-']).trim();
+        let place = d
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches([' ', '-'])
+            .trim();
         if !place.is_empty() {
             header.dateline = Some(place.to_string());
         }
     }
-    let body = field(text, "BODY").or_else(|| field(text, "TEXT")).unwrap_or("");
+    let unprocessed;
+    let body = match field(text, "BODY") {
+        Some(b) => b,
+        None => {
+            unprocessed = unprocessed_text(text);
+            &unprocessed
+        }
+    };
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current = String::new();
     for line in body.lines() {
@@ -49,9 +82,19 @@ pub fn extract(text: &str, header: &mut Header) -> Vec<String> {
         current.push_str(line.trim());
     }
     paragraphs.push(current);
-    let mut out: Vec<String> = paragraphs.iter().flat_map(|p| markup::clean_plain(p)).collect();
-    if out.last().is_some_and(|l| l.eq_ignore_ascii_case("reuter") || l.eq_ignore_ascii_case("reuters")) {
+    let mut out: Vec<String> = paragraphs
+        .iter()
+        .flat_map(|p| markup::clean_plain(p))
+        .collect();
+    if out
+        .last()
+        .is_some_and(|l| l.eq_ignore_ascii_case("reuter") || l.eq_ignore_ascii_case("reuters"))
+    {
         out.pop();
+    }
+    // A brief (`<TEXT TYPE="BRIEF">`) is its headline alone: that is its text.
+    if out.is_empty() {
+        out.extend(header.title.clone());
     }
     out
 }
@@ -66,17 +109,44 @@ mod tests {
         the week, &lt;COMISSARIA SMITH&gt; said.\n    The dry period means the temporao will be late.\n Reuter\n&#3;</BODY></TEXT>\n</REUTERS>";
 
     #[test]
+    fn unprocessed_records_keep_their_text() {
+        let rec = "<REUTERS NEWID=\"99\"><DATE>26-FEB-1987 16:34:34.40</DATE><TEXT TYPE=\"UNPROC\">&#2;\nFEDERAL RESERVE WEEKLY REPORT\n    Two weeks ended Feb 25\n Net free reserves....644 vs....1,337\n</TEXT></REUTERS>";
+        let mut h = Header::default();
+        assert_eq!(
+            extract(rec, &mut h),
+            [
+                "FEDERAL RESERVE WEEKLY REPORT",
+                "Two weeks ended Feb 25",
+                "Net free reserves....644 vs....1,337"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_brief_is_its_headline() {
+        let brief = "<REUTERS NEWID=\"9\"><DATE> 2-MAR-1987 08:01:11.11</DATE><TEXT TYPE=\"BRIEF\">&#2;\n******<TITLE>ACME CORP SEES 1987 NET UP</TITLE>\n&#3;\n</TEXT></REUTERS>";
+        let mut h = Header::default();
+        assert_eq!(extract(brief, &mut h), ["ACME CORP SEES 1987 NET UP"]);
+    }
+
+    #[test]
     fn record_fields_and_paragraphs() {
         assert!(detect(RECORD));
         assert!(!detect("plain text"));
         let mut h = Header::default();
         let body = extract(RECORD, &mut h);
         assert_eq!(h.title.as_deref(), Some("BAHIA COCOA REVIEW"));
-        assert_eq!(h.published.map(|t| t.to_string()).as_deref(), Some("1987-02-26T15:01:01"));
+        assert_eq!(
+            h.published.map(|t| t.to_string()).as_deref(),
+            Some("1987-02-26T15:01:01")
+        );
         assert_eq!(h.dateline.as_deref(), Some("SALVADOR"));
         assert_eq!(
             body,
-            ["Showers continued throughout the week, <COMISSARIA SMITH> said.", "The dry period means the temporao will be late."]
+            [
+                "Showers continued throughout the week, <COMISSARIA SMITH> said.",
+                "The dry period means the temporao will be late."
+            ]
         );
     }
 }

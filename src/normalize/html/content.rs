@@ -76,7 +76,8 @@ static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Class or id words that rescue an element from [`UNLIKELY`].
 static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i-u)and|article|body|column|content|main|shadow|story|text").expect("maybe regex")
+    Regex::new(r"(?i-u)and|article|body|column|content|main|shadow|story|text")
+        .expect("maybe regex")
 });
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i-u)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|paragraph|prose")
