@@ -52,7 +52,16 @@ pub fn load(file: &InputFile) -> Result<(Article, u64), SkipReason> {
         DecodeError::Garbage(why) => SkipReason::Undecodable(why),
     })?;
     drop(bytes);
-    Ok((normalize::normalize(&file.display, &decoded.text), len))
+    // A bug on one page must not end the run: it becomes a skip with its reason.
+    let article = std::panic::catch_unwind(|| normalize::normalize(&file.display, &decoded.text)).map_err(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        SkipReason::Internal(msg.lines().next().unwrap_or("panic").to_string())
+    })?;
+    Ok((article, len))
 }
 
 /// Everything up to verified similarities: what clustering needs, computed once. Clustering

@@ -41,6 +41,8 @@ pub enum SkipReason {
     Undecodable(String),
     /// Decoded fine but nothing was left after normalization.
     NoText,
+    /// newsdedup failed on this input (a bug: please report it with the file).
+    Internal(String),
 }
 
 impl SkipReason {
@@ -53,6 +55,7 @@ impl SkipReason {
             SkipReason::Binary => "binary",
             SkipReason::Undecodable(_) => "undecodable",
             SkipReason::NoText => "no_text",
+            SkipReason::Internal(_) => "internal_error",
         }
     }
 }
@@ -67,6 +70,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Binary => write!(f, "binary file (NUL byte in the first 1 KB)"),
             SkipReason::Undecodable(e) => write!(f, "undecodable text: {e}"),
             SkipReason::NoText => write!(f, "no article text left after normalization"),
+            SkipReason::Internal(e) => write!(f, "internal error (please report this file): {e}"),
         }
     }
 }
