@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::canonical::CanonicalRule;
-use crate::config::{Config, default_threads};
-use crate::input::ExtFilter;
-use crate::{eval, output};
+use crate::config::{Config, Reporting, default_threads};
+use crate::input::{ExtFilter, FileList, InputKind};
+use crate::{eval, output, progress};
 
 /// Turn a folder of scraped news articles into one clean JSON record per story.
 ///
@@ -47,14 +47,32 @@ pub enum Command {
     /// Exit codes: 0 done; 2 usage or I/O error (a missing gold file, an unreadable prediction,
     /// no gold file matching any member).
     Eval(EvalArgs),
+    /// Print a shell completion script on stdout.
+    ///
+    /// For example: `newsdedup completions bash > ~/.local/share/bash-completion/completions/newsdedup`,
+    /// or `newsdedup completions zsh > ~/.zfunc/_newsdedup`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout: `newsdedup man > newsdedup.1`.
+    Man,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of the main job.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Files or folders to read (folders are walked recursively, in sorted order, hidden entries skipped).
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "files_from")]
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -73,6 +91,36 @@ pub struct RunArgs {
     /// Exit with status 3 when any input was skipped.
     #[arg(long)]
     pub strict: bool,
+
+    /// Print statistics on stderr at the end: inputs, skips by kind, stories, bytes, time per stage.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Write the statistics as JSON to FILE (atomically), with every skipped input.
+    #[arg(long, value_name = "FILE")]
+    pub stats_json: Option<PathBuf>,
+
+    /// No progress bar and no --stats table (skipped inputs are still reported).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// What the inputs are and where their list comes from.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Also read the paths listed in FILE, one a line ("-" reads the list from stdin). A listed
+    /// path that does not exist is skipped, not an error.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// The --files-from list is NUL-separated (as `find -print0` writes it).
+    #[arg(short = '0', long, requires = "files_from")]
+    pub null: bool,
+
+    /// What the inputs are: article files, or JSON Lines records ("-" reads stdin). With jsonl,
+    /// folders are searched for *.jsonl and *.ndjson unless --ext says otherwise.
+    #[arg(long, value_enum, value_name = "KIND", default_value_t = InputKind::Files)]
+    pub input: InputKind,
 }
 
 /// What is read and how it is clustered: options shared by the main job and `eval`.
@@ -113,6 +161,11 @@ pub struct OutputArgs {
     /// Indented JSON.
     #[arg(long)]
     pub pretty: bool,
+
+    /// Write to FILE instead of stdout, atomically: a temporary file in the same folder, renamed
+    /// over FILE once complete.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 impl OutputArgs {
@@ -124,6 +177,12 @@ impl OutputArgs {
         }
     }
 }
+
+/// `--ext`'s default.
+const DEFAULT_EXT: &str = "txt,text,htm,html,xhtml,shtml,";
+
+/// What `--input jsonl` reads in folders when `--ext` is left at its default.
+const JSONL_EXT: &str = "jsonl,ndjson";
 
 /// Options of `normalize`.
 #[derive(Debug, Args)]
@@ -251,7 +310,28 @@ impl RunArgs {
     pub fn config(&self) -> Config {
         let mut cfg = self.pipeline.config(self.paths.clone());
         cfg.canonical = self.canonical;
+        cfg.input = self.input.input;
+        cfg.files_from = self.input.files_from.clone().map(|path| FileList {
+            path,
+            nul: self.input.null,
+        });
+        if cfg.input == InputKind::Jsonl && self.pipeline.ext == DEFAULT_EXT {
+            cfg.exts = ExtFilter::parse(JSONL_EXT);
+        }
         cfg
+    }
+
+    /// Resolves the flags into where results and reports go. Reads whether stderr is a
+    /// terminal and the `CI` and `NO_COLOR` variables.
+    pub fn reporting(&self) -> Reporting {
+        Reporting {
+            output: self.output.output.clone(),
+            format: self.output.format(),
+            stats_table: self.stats && !self.quiet,
+            stats_json: self.stats_json.clone(),
+            progress: progress::wanted(self.quiet),
+            color: progress::color(),
+        }
     }
 }
 
