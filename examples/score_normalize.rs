@@ -27,7 +27,9 @@ fn main() {
             "--worst" => worst = it.next().and_then(|n| n.parse().ok()).expect("--worst N"),
             "fundus" | "spotsigs" => which.push(a.clone()),
             other => {
-                eprintln!("usage: score_normalize [fundus] [spotsigs] [--corpora DIR] [--worst N] (got {other:?})");
+                eprintln!(
+                    "usage: score_normalize [fundus] [spotsigs] [--corpora DIR] [--worst N] (got {other:?})"
+                );
                 std::process::exit(2);
             }
         }
@@ -36,12 +38,20 @@ fn main() {
         which = vec!["fundus".into(), "spotsigs".into()];
     }
     for w in which {
-        let dir = corpora.join(if w == "fundus" { "fundus" } else { "spotsigs-dev" });
+        let dir = corpora.join(if w == "fundus" {
+            "fundus"
+        } else {
+            "spotsigs-dev"
+        });
         if !dir.is_dir() {
             eprintln!("score_normalize: {} is absent, skipping {w}", dir.display());
             continue;
         }
-        if w == "fundus" { fundus(&dir, worst) } else { spotsigs(&dir) }
+        if w == "fundus" {
+            fundus(&dir, worst)
+        } else {
+            spotsigs(&dir)
+        }
     }
 }
 
@@ -70,7 +80,10 @@ fn bow_f1(pred: &str, gold: &str) -> f64 {
     if np == 0 && ng == 0 {
         return 1.0;
     }
-    let common: usize = p.iter().map(|(t, c)| (*c).min(*g.get(t).unwrap_or(&0))).sum();
+    let common: usize = p
+        .iter()
+        .map(|(t, c)| (*c).min(*g.get(t).unwrap_or(&0)))
+        .sum();
     if common == 0 {
         return 0.0;
     }
@@ -79,7 +92,11 @@ fn bow_f1(pred: &str, gold: &str) -> f64 {
 }
 
 fn set_f1(pred: &[String], gold: &[String]) -> f64 {
-    let norm = |v: &[String]| v.iter().map(|s| fold(s).to_lowercase()).collect::<std::collections::BTreeSet<_>>();
+    let norm = |v: &[String]| {
+        v.iter()
+            .map(|s| fold(s).to_lowercase())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
     let (p, g) = (norm(pred), norm(gold));
     if p.is_empty() && g.is_empty() {
         return 1.0;
@@ -106,7 +123,8 @@ fn quantile(v: &mut [f64], q: f64) -> f64 {
 
 fn fundus(dir: &Path, worst: usize) {
     let expected = std::fs::read_to_string(dir.join("expected.jsonl")).expect("expected.jsonl");
-    let (mut titles, mut authors, mut dates, mut bodies) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut titles, mut authors, mut dates, mut bodies) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut bytes, mut secs, mut dated) = (0usize, 0.0f64, 0usize);
     let mut rows = Vec::new();
     for line in expected.lines() {
@@ -121,13 +139,23 @@ fn fundus(dir: &Path, worst: usize) {
         let gold_title = fold(e["title"].as_str().unwrap_or(""));
         let title_ok = a.header.title.as_deref().map(fold).as_deref() == Some(gold_title.as_str());
         titles.push(f64::from(u8::from(title_ok)));
-        let gold_authors: Vec<String> =
-            e["authors"].as_array().map(|v| v.iter().filter_map(|x| x.as_str().map(String::from)).collect()).unwrap_or_default();
+        let gold_authors: Vec<String> = e["authors"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
         authors.push(set_f1(&a.header.authors, &gold_authors));
         if let Some(d) = e["publishing_date"].as_str() {
             dated += 1;
             let gold = normalize::dates::parse(d);
-            let ours = a.header.published.or(a.header.date_line).or(a.header.updated);
+            let ours = a
+                .header
+                .published
+                .or(a.header.date_line)
+                .or(a.header.updated);
             let day = |t: normalize::Timestamp| (t.sort_key().div_euclid(86_400), t.days());
             let ok = match (ours, gold) {
                 (Some(o), Some(g)) => {
@@ -141,15 +169,35 @@ fn fundus(dir: &Path, worst: usize) {
         }
         let f1 = bow_f1(&a.body, e["body_text"].as_str().unwrap_or(""));
         bodies.push(f1);
-        rows.push((f1, file.to_string(), title_ok, a.header.title.clone(), gold_title));
+        rows.push((
+            f1,
+            file.to_string(),
+            title_ok,
+            a.header.title.clone(),
+            gold_title,
+        ));
     }
     let mut b = bodies.clone();
-    println!("fundus: {} pages, {:.1} MB", bodies.len(), bytes as f64 / 1e6);
+    println!(
+        "fundus: {} pages, {:.1} MB",
+        bodies.len(),
+        bytes as f64 / 1e6
+    );
     println!("  title exact   {:.3}", mean(&titles));
     println!("  authors F1    {:.3}", mean(&authors));
-    println!("  date (day)    {:.3}  ({dated} pages with a date)", mean(&dates));
-    println!("  body F1       mean {:.3}  median {:.3}", mean(&bodies), quantile(&mut b, 0.5));
-    println!("  speed         {:.1} MB/s (decode + normalize, one core)", bytes as f64 / 1e6 / secs);
+    println!(
+        "  date (day)    {:.3}  ({dated} pages with a date)",
+        mean(&dates)
+    );
+    println!(
+        "  body F1       mean {:.3}  median {:.3}",
+        mean(&bodies),
+        quantile(&mut b, 0.5)
+    );
+    println!(
+        "  speed         {:.1} MB/s (decode + normalize, one core)",
+        bytes as f64 / 1e6 / secs
+    );
     if worst > 0 {
         rows.sort_by(|a, b| a.0.total_cmp(&b.0));
         for (f1, file, _, _, _) in rows.iter().take(worst) {
@@ -167,7 +215,9 @@ fn spotsigs(dir: &Path) {
     let mut docs = Vec::new();
     let (mut bytes, mut secs) = (0usize, 0.0);
     for line in labels.lines().skip(1) {
-        let Some((file, label)) = line.split_once('\t') else { continue };
+        let Some((file, label)) = line.split_once('\t') else {
+            continue;
+        };
         if let Some((a, n, s)) = load(&dir.join(file)) {
             bytes += n;
             secs += s;
@@ -178,11 +228,31 @@ fn spotsigs(dir: &Path) {
     for i in 0..docs.len() {
         for j in i + 1..docs.len() {
             let (jac, _) = newsdedup::verify::similarity(&docs[i].1, &docs[j].1);
-            if docs[i].0 == docs[j].0 { same.push(jac) } else { diff.push(jac) }
+            if docs[i].0 == docs[j].0 {
+                same.push(jac)
+            } else {
+                diff.push(jac)
+            }
         }
     }
-    println!("spotsigs-dev: {} pages, {:.1} MB, {} same-story pairs, {} different-story pairs", docs.len(), bytes as f64 / 1e6, same.len(), diff.len());
-    println!("  same-story 5-shingle Jaccard   median {:.3}", quantile(&mut same, 0.5));
-    println!("  different-story Jaccard        p99.9 {:.3}  max {:.3}", quantile(&mut diff, 0.999), quantile(&mut diff, 1.0));
-    println!("  speed         {:.1} MB/s (decode + normalize, one core)", bytes as f64 / 1e6 / secs);
+    println!(
+        "spotsigs-dev: {} pages, {:.1} MB, {} same-story pairs, {} different-story pairs",
+        docs.len(),
+        bytes as f64 / 1e6,
+        same.len(),
+        diff.len()
+    );
+    println!(
+        "  same-story 5-shingle Jaccard   median {:.3}",
+        quantile(&mut same, 0.5)
+    );
+    println!(
+        "  different-story Jaccard        p99.9 {:.3}  max {:.3}",
+        quantile(&mut diff, 0.999),
+        quantile(&mut diff, 1.0)
+    );
+    println!(
+        "  speed         {:.1} MB/s (decode + normalize, one core)",
+        bytes as f64 / 1e6 / secs
+    );
 }

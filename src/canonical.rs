@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::normalize::{Article, Timestamp};
-use crate::verify::similarity;
+use crate::verify::{shared_coverage, similarity};
 
 /// How the canonical version of a story is chosen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -168,28 +168,6 @@ fn build_one(
         source,
         authors,
     }
-}
-
-/// For each member, how many of its shingles also occur in another member of the group.
-fn shared_coverage(group: &[u32], shingles: &[Vec<u64>]) -> Vec<usize> {
-    if group.len() == 1 {
-        return vec![shingles[group[0] as usize].len()];
-    }
-    let mut counts: HashMap<u64, u32> = HashMap::new();
-    for &d in group {
-        for &h in &shingles[d as usize] {
-            *counts.entry(h).or_default() += 1;
-        }
-    }
-    group
-        .iter()
-        .map(|&d| {
-            shingles[d as usize]
-                .iter()
-                .filter(|h| counts[h] > 1)
-                .count()
-        })
-        .collect()
 }
 
 fn most_common(items: impl Iterator<Item = String>) -> Option<String> {

@@ -174,13 +174,16 @@ pub fn stories(
     rule: canonical::CanonicalRule,
 ) -> (Vec<Story>, Vec<(&'static str, Duration)>) {
     let clock = Instant::now();
-    let sizes: Vec<usize> = prepared.shingles.iter().map(Vec::len).collect();
-    let groups = cluster::cluster(
-        prepared.articles.len(),
-        &prepared.similarities,
-        &sizes,
-        params,
-    );
+    let days: Vec<Option<i64>> = prepared
+        .articles
+        .iter()
+        .map(|a| a.header.date().map(|d| d.days()))
+        .collect();
+    let docs = cluster::Docs {
+        shingles: &prepared.shingles,
+        days: &days,
+    };
+    let groups = cluster::cluster(&prepared.similarities, &docs, params);
     let cluster_time = clock.elapsed();
     let clock = Instant::now();
     let stories = canonical::build(&groups, &prepared.articles, &prepared.shingles, rule);

@@ -1,5 +1,7 @@
 //! Stage 5: exact similarity of every candidate pair on the full shingle sets.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
 use crate::candidates::Pair;
@@ -42,6 +44,30 @@ pub fn verify(pairs: &[Pair], shingles: &[Vec<u64>], floor: f64) -> Vec<Similari
         .collect()
 }
 
+/// For each member of a group, how many of its shingles also occur in another member: how much
+/// of the story it covers, not counting text that is its own (its chrome). Linear in the
+/// group's shingles.
+pub fn shared_coverage(group: &[u32], shingles: &[Vec<u64>]) -> Vec<usize> {
+    if group.len() == 1 {
+        return vec![shingles[group[0] as usize].len()];
+    }
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    for &d in group {
+        for &h in &shingles[d as usize] {
+            *counts.entry(h).or_default() += 1;
+        }
+    }
+    group
+        .iter()
+        .map(|&d| {
+            shingles[d as usize]
+                .iter()
+                .filter(|h| counts[h] > 1)
+                .count()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +87,17 @@ mod tests {
                 "{a:?} {b:?}: {gj} {gc}"
             );
         }
+    }
+
+    #[test]
+    fn coverage_counts_shared_shingles_only() {
+        let sets = vec![
+            vec![1, 2, 3],
+            vec![1, 2, 3, 4, 5],
+            vec![4, 5, 100, 101, 102],
+        ];
+        assert_eq!(shared_coverage(&[0, 1, 2], &sets), [3, 5, 2]);
+        assert_eq!(shared_coverage(&[2], &sets), [5]);
     }
 
     #[test]

@@ -205,7 +205,11 @@ pub fn parse_byline(s: &str) -> Option<(Vec<String>, Option<String>)> {
         if is_role(part) {
             continue;
         }
-        for name in part.split(" and ").flat_map(|p| p.split(" & ")).flat_map(|p| p.split(" und ")) {
+        for name in part
+            .split(" and ")
+            .flat_map(|p| p.split(" & "))
+            .flat_map(|p| p.split(" und "))
+        {
             let name = name.trim();
             if name.is_empty() {
                 continue;

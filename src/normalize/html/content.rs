@@ -18,8 +18,8 @@ use crate::normalize::markup;
 
 /// Elements whose whole subtree is never article text.
 const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea", "input",
-    "object", "embed", "canvas", "map", "head", "video", "audio", "picture", "math",
+    "script", "style", "noscript", "template", "svg", "iframe", "button", "select", "textarea",
+    "input", "object", "embed", "canvas", "map", "head", "video", "audio", "picture", "math",
 ];
 
 /// Page structure that is not article text on a well-formed page; the strict pass drops it,
@@ -28,9 +28,43 @@ const SKIP_STRICT: &[&str] = &["form", "nav", "header", "footer", "aside", "dial
 
 /// Elements that start a new block of text.
 const BLOCK: &[&str] = &[
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "table", "blockquote", "pre",
-    "section", "article", "main", "figure", "figcaption", "ul", "ol", "dl", "dt", "dd", "address", "hr",
-    "br", "body", "center", "caption", "tbody", "thead", "details", "summary", "legend", "fieldset",
+    "p",
+    "div",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "td",
+    "th",
+    "tr",
+    "table",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "main",
+    "figure",
+    "figcaption",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "address",
+    "hr",
+    "br",
+    "body",
+    "center",
+    "caption",
+    "tbody",
+    "thead",
+    "details",
+    "summary",
+    "legend",
+    "fieldset",
 ];
 
 /// Class or id words of elements that are dropped (Readability's "unlikely candidates").
@@ -41,8 +75,9 @@ static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("unlikely regex")
 });
 /// Class or id words that rescue an element from [`UNLIKELY`].
-static MAYBE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)and|article|body|column|content|main|shadow|story|text").expect("maybe regex"));
+static MAYBE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)and|article|body|column|content|main|shadow|story|text").expect("maybe regex")
+});
 static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)article|body|content|entry|hentry|h-entry|main|page|post|text|blog|story|paragraph|prose")
         .expect("positive regex")
@@ -104,7 +139,11 @@ pub fn main_text(doc: &Html) -> Vec<String> {
         return strict;
     }
     let lenient = pass(doc, false);
-    if chars(&lenient) > 2 * chars(&strict) { lenient } else { strict }
+    if chars(&lenient) > 2 * chars(&strict) {
+        lenient
+    } else {
+        strict
+    }
 }
 
 fn pass(doc: &Html, drop_unlikely: bool) -> Vec<String> {
@@ -118,7 +157,11 @@ fn pass(doc: &Html, drop_unlikely: bool) -> Vec<String> {
     };
     let winner = expand(&elems, winner);
     let included = with_siblings(&elems, winner);
-    let inside = |e: u32| included.iter().any(|&w| elems[w].open <= elems[e as usize].open && elems[e as usize].close <= elems[w].close);
+    let inside = |e: u32| {
+        included.iter().any(|&w| {
+            elems[w].open <= elems[e as usize].open && elems[e as usize].close <= elems[w].close
+        })
+    };
     blocks
         .into_iter()
         .filter(|b| inside(b.elem))
@@ -144,7 +187,11 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
         return true;
     }
     e.attr("style").is_some_and(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     })
 }
@@ -163,7 +210,16 @@ fn should_skip(e: &scraper::node::Element, drop_unlikely: bool) -> bool {
 
 /// Cuts the document into blocks, building the element table on the way.
 fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
-    let mut elems: Vec<Elem> = vec![Elem { parent: 0, open: 0, close: u32::MAX, weight: 0.0, score: 0.0, chars: 0, link_chars: 0, good_chars: 0 }];
+    let mut elems: Vec<Elem> = vec![Elem {
+        parent: 0,
+        open: 0,
+        close: u32::MAX,
+        weight: 0.0,
+        score: 0.0,
+        chars: 0,
+        link_chars: 0,
+        good_chars: 0,
+    }];
     let mut blocks = Vec::new();
     let mut stack: Vec<u32> = vec![0];
     let mut block_owner: Vec<u32> = vec![0];
@@ -174,7 +230,11 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
     let mut buf_links = 0usize;
     let mut counter = 0u32;
 
-    let flush = |buf: &mut String, buf_links: &mut usize, owner: u32, heading: u8, blocks: &mut Vec<Block>| {
+    let flush = |buf: &mut String,
+                 buf_links: &mut usize,
+                 owner: u32,
+                 heading: u8,
+                 blocks: &mut Vec<Block>| {
         if buf.trim().is_empty() {
             buf.clear();
             *buf_links = 0;
@@ -190,7 +250,13 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
             return;
         }
         let chars = text.chars().count();
-        blocks.push(Block { elem: owner, text, chars, link_chars: links.min(chars), heading });
+        blocks.push(Block {
+            elem: owner,
+            text,
+            chars,
+            link_chars: links.min(chars),
+            heading,
+        });
     };
 
     for edge in doc.tree.root().traverse() {
@@ -222,11 +288,26 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
                     }
                     let id = elems.len() as u32;
                     let parent = *stack.last().unwrap_or(&0);
-                    elems.push(Elem { parent, open: counter, close: u32::MAX, weight, score: 0.0, chars: 0, link_chars: 0, good_chars: 0 });
+                    elems.push(Elem {
+                        parent,
+                        open: counter,
+                        close: u32::MAX,
+                        weight,
+                        score: 0.0,
+                        chars: 0,
+                        link_chars: 0,
+                        good_chars: 0,
+                    });
                     stack.push(id);
                     if BLOCK.contains(&name) {
                         let owner = *block_owner.last().unwrap_or(&0);
-                        flush(&mut buf, &mut buf_links, owner, heading_depth.last().copied().unwrap_or(0), &mut blocks);
+                        flush(
+                            &mut buf,
+                            &mut buf_links,
+                            owner,
+                            heading_depth.last().copied().unwrap_or(0),
+                            &mut blocks,
+                        );
                         block_owner.push(id);
                     }
                     if let Some(level) = name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok()) {
@@ -236,18 +317,18 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
                         link_depth += 1;
                     }
                 }
-                Node::Text(t) => {
-                    if skip_depth == 0 {
-                        buf.push_str(&t.text);
-                        if link_depth > 0 {
-                            buf_links += t.chars().filter(|c| !c.is_whitespace()).count();
-                        }
+                Node::Text(t) if skip_depth == 0 => {
+                    buf.push_str(&t.text);
+                    if link_depth > 0 {
+                        buf_links += t.chars().filter(|c| !c.is_whitespace()).count();
                     }
                 }
                 _ => {}
             },
             Edge::Close(node) => {
-                let Node::Element(e) = node.value() else { continue };
+                let Node::Element(e) = node.value() else {
+                    continue;
+                };
                 if skip_depth > 0 {
                     skip_depth -= 1;
                     continue;
@@ -256,9 +337,19 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
                 let name = e.name();
                 if BLOCK.contains(&name) {
                     let owner = block_owner.pop().unwrap_or(0);
-                    flush(&mut buf, &mut buf_links, owner, heading_depth.last().copied().unwrap_or(0), &mut blocks);
+                    flush(
+                        &mut buf,
+                        &mut buf_links,
+                        owner,
+                        heading_depth.last().copied().unwrap_or(0),
+                        &mut blocks,
+                    );
                 }
-                if name.strip_prefix('h').and_then(|l| l.parse::<u8>().ok()).is_some() {
+                if name
+                    .strip_prefix('h')
+                    .and_then(|l| l.parse::<u8>().ok())
+                    .is_some()
+                {
                     heading_depth.pop();
                 }
                 if name == "a" {
@@ -296,7 +387,10 @@ fn score(elems: &mut [Elem], blocks: &[Block]) {
         elems[p].good_chars += elems[i].good_chars;
     }
     for b in blocks.iter().filter(|b| b.is_paragraph()) {
-        let commas = b.text.matches([',', '\u{060C}', '\u{3001}', '\u{FF0C}']).count() as f64;
+        let commas = b
+            .text
+            .matches([',', '\u{060C}', '\u{3001}', '\u{FF0C}'])
+            .count() as f64;
         let s = 1.0 + commas + (b.chars as f64 / 100.0).min(3.0);
         // Ancestors get the score, divided by 1, 2, 6, 9, 12 with distance (Readability).
         let mut e = elems[b.elem as usize].parent as usize;
@@ -438,7 +532,11 @@ mod tests {
     #[test]
     fn deep_nesting_does_not_overflow() {
         let n = 10_000;
-        let html = format!("<html><body>{}deep text, with a comma, and words enough to count{}</body></html>", "<div>".repeat(n), "</div>".repeat(n));
+        let html = format!(
+            "<html><body>{}deep text, with a comma, and words enough to count{}</body></html>",
+            "<div>".repeat(n),
+            "</div>".repeat(n)
+        );
         let got = text_of(&html);
         assert_eq!(got, ["deep text, with a comma, and words enough to count"]);
     }

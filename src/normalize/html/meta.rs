@@ -21,7 +21,9 @@ static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
 static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
 static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
-    sel(r#"[rel="author"], [itemprop="author"] [itemprop="name"], [class*="byline"] [class*="author"], [class*="author-name"], [class*="authorName"], [class*="byline__name"], [class*="byline"]"#)
+    sel(
+        r#"[rel="author"], [itemprop="author"] [itemprop="name"], [class*="byline"] [class*="author"], [class*="author-name"], [class*="authorName"], [class*="byline__name"], [class*="byline"]"#,
+    )
 });
 
 fn clean(s: &str) -> String {
@@ -32,14 +34,18 @@ fn clean(s: &str) -> String {
 pub fn extract(doc: &Html) -> Header {
     let metas = meta_map(doc);
     let ld = json_ld(doc);
-    let get = |keys: &[&str]| keys.iter().find_map(|k| metas.get(*k).filter(|v| !v.is_empty()).cloned());
+    let get = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| metas.get(*k).filter(|v| !v.is_empty()).cloned())
+    };
 
-    let mut h = Header::default();
-    h.title = title(doc, &metas, &ld);
-
-    h.published = ld
+    let published = ld
         .iter()
-        .find_map(|o| o.get("datePublished").and_then(Value::as_str).and_then(dates::parse))
+        .find_map(|o| {
+            o.get("datePublished")
+                .and_then(Value::as_str)
+                .and_then(dates::parse)
+        })
         .or_else(|| {
             get(&[
                 "article:published_time",
@@ -62,31 +68,61 @@ pub fn extract(doc: &Html) -> Header {
             ])
             .and_then(|v| dates::parse(&v))
         })
-        .or_else(|| doc.select(&TIME).find_map(|t| t.attr("datetime").and_then(dates::parse)));
-    h.updated = ld
-        .iter()
-        .find_map(|o| o.get("dateModified").and_then(Value::as_str).and_then(dates::parse))
         .or_else(|| {
-            get(&["article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified"])
-                .and_then(|v| dates::parse(&v))
+            doc.select(&TIME)
+                .find_map(|t| t.attr("datetime").and_then(dates::parse))
+        });
+    let updated = ld
+        .iter()
+        .find_map(|o| {
+            o.get("dateModified")
+                .and_then(Value::as_str)
+                .and_then(dates::parse)
+        })
+        .or_else(|| {
+            get(&[
+                "article:modified_time",
+                "og:updated_time",
+                "datemodified",
+                "dcterms.modified",
+                "last-modified",
+            ])
+            .and_then(|v| dates::parse(&v))
         });
 
-    h.authors = authors(doc, &metas, &ld);
-    h.source = ld
+    let source = ld
         .iter()
         .find_map(|o| o.get("publisher").and_then(name_of))
-        .or_else(|| get(&["og:site_name", "application-name", "publisher", "dc.publisher"]))
+        .or_else(|| {
+            get(&[
+                "og:site_name",
+                "application-name",
+                "publisher",
+                "dc.publisher",
+            ])
+        })
         .map(|s| clean(&s));
-    h
+    Header {
+        title: title(doc, &metas, &ld),
+        published,
+        updated,
+        authors: authors(doc, &metas, &ld),
+        source,
+        ..Header::default()
+    }
 }
 
 /// Lower-cased `name`/`property`/`itemprop` → `content`, first occurrence wins.
 fn meta_map(doc: &Html) -> HashMap<String, String> {
     let mut m = HashMap::new();
     for el in doc.select(&META) {
-        let key = el.attr("property").or_else(|| el.attr("name")).or_else(|| el.attr("itemprop"));
+        let key = el
+            .attr("property")
+            .or_else(|| el.attr("name"))
+            .or_else(|| el.attr("itemprop"));
         if let (Some(k), Some(v)) = (key, el.attr("content")) {
-            m.entry(k.trim().to_ascii_lowercase()).or_insert_with(|| v.trim().to_string());
+            m.entry(k.trim().to_ascii_lowercase())
+                .or_insert_with(|| v.trim().to_string());
         }
     }
     m
@@ -98,7 +134,9 @@ fn json_ld(doc: &Html) -> Vec<Value> {
     let mut out = Vec::new();
     for el in doc.select(&LD_JSON) {
         let text: String = el.text().collect();
-        let Ok(v) = serde_json::from_str::<Value>(text.trim()) else { continue };
+        let Ok(v) = serde_json::from_str::<Value>(text.trim()) else {
+            continue;
+        };
         let mut stack = vec![v];
         while let Some(v) = stack.pop() {
             match v {
@@ -109,7 +147,9 @@ fn json_ld(doc: &Html) -> Vec<Value> {
                     }
                     let is_article = match o.get("@type") {
                         Some(Value::String(t)) => is_article_type(t),
-                        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).any(is_article_type),
+                        Some(Value::Array(ts)) => {
+                            ts.iter().filter_map(Value::as_str).any(is_article_type)
+                        }
                         _ => false,
                     };
                     if is_article {
@@ -151,11 +191,29 @@ fn element_text(el: ElementRef) -> String {
 /// The headline: the `<h1>` when it agrees with the page's titles, else `og:title`, JSON-LD
 /// `headline` or `<title>` without the site's name.
 fn title(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Option<String> {
-    let og = metas.get("og:title").or_else(|| metas.get("twitter:title")).map(|s| clean(s)).filter(|s| !s.is_empty());
-    let ld_headline = ld.iter().find_map(|o| o.get("headline").and_then(Value::as_str)).map(clean);
-    let page_title = doc.select(&TITLE).next().map(element_text).filter(|s| !s.is_empty());
-    let h1s: Vec<String> = doc.select(&H1).map(element_text).filter(|s| !s.is_empty()).collect();
-    let known: Vec<&String> = [&og, &ld_headline, &page_title].into_iter().flatten().collect();
+    let og = metas
+        .get("og:title")
+        .or_else(|| metas.get("twitter:title"))
+        .map(|s| clean(s))
+        .filter(|s| !s.is_empty());
+    let ld_headline = ld
+        .iter()
+        .find_map(|o| o.get("headline").and_then(Value::as_str))
+        .map(clean);
+    let page_title = doc
+        .select(&TITLE)
+        .next()
+        .map(element_text)
+        .filter(|s| !s.is_empty());
+    let h1s: Vec<String> = doc
+        .select(&H1)
+        .map(element_text)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let known: Vec<&String> = [&og, &ld_headline, &page_title]
+        .into_iter()
+        .flatten()
+        .collect();
     for h1 in &h1s {
         let lower = h1.to_lowercase();
         if known.iter().any(|k| k.to_lowercase().contains(&lower)) {
@@ -180,16 +238,20 @@ fn strip_site_name(t: &str, site: Option<&String>) -> String {
             continue;
         }
         if let Some(site) = &site {
-            let kept: Vec<&str> = parts.iter().copied().filter(|p| p.to_lowercase() != *site).collect();
+            let kept: Vec<&str> = parts
+                .iter()
+                .copied()
+                .filter(|p| p.to_lowercase() != *site)
+                .collect();
             if kept.len() < parts.len() {
                 return kept.join(sep);
             }
         }
         // Without a known site name, the longest part is the headline.
-        if let Some(longest) = parts.iter().max_by_key(|p| p.len()) {
-            if longest.split_whitespace().count() >= 3 {
-                return longest.to_string();
-            }
+        if let Some(longest) = parts.iter().max_by_key(|p| p.len())
+            && longest.split_whitespace().count() >= 3
+        {
+            return longest.to_string();
         }
     }
     t.to_string()
@@ -197,10 +259,23 @@ fn strip_site_name(t: &str, site: Option<&String>) -> String {
 
 /// Authors from JSON-LD, `<meta name=author>` and friends, or byline elements.
 fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<String> {
-    let mut found: Vec<String> = ld.iter().find_map(|o| o.get("author").map(names_of)).unwrap_or_default();
+    let mut found: Vec<String> = ld
+        .iter()
+        .find_map(|o| o.get("author").map(names_of))
+        .unwrap_or_default();
     if found.is_empty() {
-        for key in ["author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl"] {
-            if let Some(v) = metas.get(key).filter(|v| !v.is_empty() && !v.starts_with("http")) {
+        for key in [
+            "author",
+            "article:author",
+            "parsely-author",
+            "sailthru.author",
+            "dc.creator",
+            "byl",
+        ] {
+            if let Some(v) = metas
+                .get(key)
+                .filter(|v| !v.is_empty() && !v.starts_with("http"))
+            {
                 found = split_names(v);
                 break;
             }
@@ -212,7 +287,11 @@ fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<Str
             if t.is_empty() || t.len() > 120 {
                 continue;
             }
-            let t = t.strip_prefix("By ").or_else(|| t.strip_prefix("by ")).unwrap_or(&t).to_string();
+            let t = t
+                .strip_prefix("By ")
+                .or_else(|| t.strip_prefix("by "))
+                .unwrap_or(&t)
+                .to_string();
             let names = split_names(&t);
             if !names.is_empty() {
                 found = names;
@@ -222,7 +301,11 @@ fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<Str
     }
     let mut out: Vec<String> = Vec::new();
     for raw in found {
-        let names = if raw.contains(',') || raw.contains(" and ") || raw.contains(" und ") || raw.contains(" & ") {
+        let names = if raw.contains(',')
+            || raw.contains(" and ")
+            || raw.contains(" und ")
+            || raw.contains(" & ")
+        {
             split_names(&raw)
         } else {
             vec![clean(&raw)]
@@ -248,7 +331,10 @@ fn strip_paren_suffix(s: &str) -> String {
 /// Not an e-mail address, a URL or a bare number. (The outlet's own name is kept: sites that
 /// sign with it, such as `ORF.at`, mean it as the author.)
 fn plausible_author(a: &str) -> bool {
-    !a.is_empty() && a.chars().any(char::is_alphabetic) && !a.contains('@') && !a.to_lowercase().starts_with("http")
+    !a.is_empty()
+        && a.chars().any(char::is_alphabetic)
+        && !a.contains('@')
+        && !a.to_lowercase().starts_with("http")
 }
 
 /// `A, B and C` → [A, B, C], using the byline parser (which also drops an outlet suffix).
@@ -278,8 +364,14 @@ mod tests {
             </head><body><h1>Harbour reopens after storm</h1></body></html>"#;
         let h = extract(&Html::parse_document(html));
         assert_eq!(h.title.as_deref(), Some("Harbour reopens after storm"));
-        assert_eq!(h.published.map(|t| t.to_string()).as_deref(), Some("2024-05-03T15:47:42+02:00"));
-        assert_eq!(h.updated.map(|t| t.to_string()).as_deref(), Some("2024-05-04T08:00:00Z"));
+        assert_eq!(
+            h.published.map(|t| t.to_string()).as_deref(),
+            Some("2024-05-03T15:47:42+02:00")
+        );
+        assert_eq!(
+            h.updated.map(|t| t.to_string()).as_deref(),
+            Some("2024-05-04T08:00:00Z")
+        );
         assert_eq!(h.authors, ["Ana Li", "Bo Chen"]);
         assert_eq!(h.source.as_deref(), Some("Example News"));
     }
@@ -289,15 +381,27 @@ mod tests {
         let html = r#"<html><head><title>World | Example News | Talks collapse in Geneva overnight</title></head>
             <body><span class="byline">By Jane Doe and John Roe, Reuters</span><p>x</p></body></html>"#;
         let h = extract(&Html::parse_document(html));
-        assert_eq!(h.title.as_deref(), Some("Talks collapse in Geneva overnight"));
+        assert_eq!(
+            h.title.as_deref(),
+            Some("Talks collapse in Geneva overnight")
+        );
         assert_eq!(h.authors, ["Jane Doe", "John Roe"]);
     }
 
     #[test]
     fn site_name_table() {
         let site = "Example News".to_string();
-        assert_eq!(strip_site_name("Talks fail - Example News", Some(&site)), "Talks fail");
-        assert_eq!(strip_site_name("Example News | Talks fail", Some(&site)), "Talks fail");
-        assert_eq!(strip_site_name("Talks fail in Geneva", None), "Talks fail in Geneva");
+        assert_eq!(
+            strip_site_name("Talks fail - Example News", Some(&site)),
+            "Talks fail"
+        );
+        assert_eq!(
+            strip_site_name("Example News | Talks fail", Some(&site)),
+            "Talks fail"
+        );
+        assert_eq!(
+            strip_site_name("Talks fail in Geneva", None),
+            "Talks fail in Geneva"
+        );
     }
 }

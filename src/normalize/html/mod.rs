@@ -25,7 +25,10 @@ pub fn extract(html: &str, header: &mut Header) -> Vec<String> {
     let lines = content::main_text(&doc);
     // The headline often opens the article container too; it belongs in the header only.
     let title = header.title.as_deref().map(|t| t.to_lowercase());
-    lines.into_iter().filter(|l| Some(l.to_lowercase()) != title).collect()
+    lines
+        .into_iter()
+        .filter(|l| Some(l.to_lowercase()) != title)
+        .collect()
 }
 
 fn truncate(s: &str, max: usize) -> &str {
