@@ -254,6 +254,7 @@ pub struct EvalArgs {
 
 /// Where `eval` gets its stories from, resolved from [`EvalArgs`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // built once per run; boxing the Config buys nothing
 pub enum EvalSource {
     /// Run the pipeline, at the configured thresholds or over a grid of them.
     Run {
