@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::pipeline::Progress;
 
@@ -110,16 +110,19 @@ impl Progress for Bar {
 fn style(color: bool, counting: bool) -> ProgressStyle {
     let template = match (counting, color) {
         (true, true) => {
-            "{spinner:.green} {msg:<10} [{bar:30.cyan/blue}] {human_pos}/{human_len} inputs  {per_sec}  ETA {eta}"
+            "{spinner:.green} {msg:<10} [{bar:30.cyan/blue}] {human_pos}/{human_len} inputs  {rate}  ETA {eta}"
         }
         (true, false) => {
-            "{spinner} {msg:<10} [{bar:30}] {human_pos}/{human_len} inputs  {per_sec}  ETA {eta}"
+            "{spinner} {msg:<10} [{bar:30}] {human_pos}/{human_len} inputs  {rate}  ETA {eta}"
         }
         (false, true) => "{spinner:.green} {msg:<10} {human_pos} inputs read  {elapsed}",
         (false, false) => "{spinner} {msg:<10} {human_pos} inputs read  {elapsed}",
     };
     ProgressStyle::with_template(template)
         .expect("progress template")
+        .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", s.per_sec());
+        })
         .progress_chars("=> ")
 }
 
