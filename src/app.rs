@@ -109,7 +109,8 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<u8> {
         }
     }
     report_skips(&skipped);
-    let path = args.output.output.as_deref();
+    let path = args.output.path();
+    let path = path.as_deref();
     output::to_path_or_stdout(path, |w| {
         output::write_records(w, articles.iter(), args.output.format())
     })

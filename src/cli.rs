@@ -163,12 +163,17 @@ pub struct OutputArgs {
     pub pretty: bool,
 
     /// Write to FILE instead of stdout, atomically: a temporary file in the same folder, renamed
-    /// over FILE once complete.
+    /// over FILE once complete ("-" is stdout).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 impl OutputArgs {
+    /// The file to write, or `None` for stdout.
+    pub fn path(&self) -> Option<PathBuf> {
+        self.output.clone().filter(|p| p.as_os_str() != "-")
+    }
+
     pub fn format(&self) -> output::Format {
         match (self.jsonl, self.pretty) {
             (true, _) => output::Format::Jsonl,
@@ -326,7 +331,7 @@ impl RunArgs {
     /// terminal and the `CI` and `NO_COLOR` variables.
     pub fn reporting(&self) -> Reporting {
         Reporting {
-            output: self.output.output.clone(),
+            output: self.output.path(),
             format: self.output.format(),
             stats_table: self.stats && !self.quiet,
             stats_json: self.stats_json.clone(),
@@ -356,6 +361,55 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Normalize(_))));
         assert!(Cli::try_parse_from(["newsdedup", "--jaccard", "1.5", "dir"]).is_err());
         assert!(Cli::try_parse_from(["newsdedup"]).is_err());
+    }
+
+    #[test]
+    fn parses_input_output_and_report_options() {
+        let cli = Cli::try_parse_from(["newsdedup", "--files-from", "-", "-0", "-o", "out.json"])
+            .unwrap();
+        let cfg = cli.run.config();
+        assert!(cfg.paths.is_empty(), "PATH is optional with --files-from");
+        assert_eq!(
+            cfg.files_from,
+            Some(FileList {
+                path: PathBuf::from("-"),
+                nul: true
+            })
+        );
+        assert_eq!(cfg.exts, ExtFilter::parse(DEFAULT_EXT));
+        let rep = cli.run.reporting();
+        assert_eq!(rep.output, Some(PathBuf::from("out.json")));
+        assert!(!rep.stats_table && rep.stats_json.is_none());
+
+        let cli = Cli::try_parse_from(["newsdedup", "--input", "jsonl", "-o", "-", "-"]).unwrap();
+        let cfg = cli.run.config();
+        assert_eq!(cfg.input, InputKind::Jsonl);
+        assert_eq!(
+            cfg.exts,
+            ExtFilter::parse(JSONL_EXT),
+            "jsonl searches *.jsonl"
+        );
+        assert_eq!(cli.run.reporting().output, None, "-o - is stdout");
+        let cli = Cli::try_parse_from(["newsdedup", "--input", "jsonl", "--ext", "txt", "d"]);
+        assert_eq!(cli.unwrap().run.config().exts, ExtFilter::parse("txt"));
+
+        let cli = Cli::try_parse_from(["newsdedup", "-q", "--stats", "d"]).unwrap();
+        let rep = cli.run.reporting();
+        assert!(!rep.stats_table && !rep.progress, "--quiet silences both");
+
+        assert!(
+            Cli::try_parse_from(["newsdedup", "-0", "d"]).is_err(),
+            "-0 needs a list"
+        );
+        assert!(Cli::try_parse_from(["newsdedup", "--input", "xml", "d"]).is_err());
+        assert!(Cli::try_parse_from(["newsdedup", "completions", "bash"]).is_ok());
+        assert!(Cli::try_parse_from(["newsdedup", "man"]).is_ok());
+    }
+
+    #[test]
+    fn default_ext_matches_the_flag_default() {
+        let cli = Cli::try_parse_from(["newsdedup", "d"]).unwrap();
+        assert_eq!(cli.run.pipeline.ext, DEFAULT_EXT);
     }
 
     fn eval_source(args: &[&str]) -> Result<EvalSource, clap::Error> {

@@ -490,6 +490,35 @@ mod tests {
     }
 
     #[test]
+    fn file_writes_are_atomic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        let names = || -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        to_file(&path, |w| w.write_all(b"first")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        // A writer that fails halfway: the old file stays whole, no temporary file is left.
+        let err = to_file(&path, |w| {
+            w.write_all(&[b'x'; 100_000])?;
+            Err(io::Error::other("interrupted"))
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "interrupted");
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        assert_eq!(names(), ["out.json"]);
+        to_file(&path, |w| w.write_all(b"second")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        assert_eq!(names(), ["out.json"]);
+        assert!(to_file(&dir.path().join("no/such/dir/x"), |_| Ok(())).is_err());
+    }
+
+    #[test]
     fn rounding() {
         assert_eq!(round4(0.123456), 0.1235);
         assert_eq!(round4(1.0), 1.0);

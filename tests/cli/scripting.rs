@@ -28,6 +28,11 @@ fn output_file_is_written_atomically_and_equals_stdout() {
     assert!(file_run.stdout.is_empty(), "nothing on stdout with -o");
     assert_eq!(std::fs::read(&target).unwrap(), stdout_run.stdout);
     assert!(leftovers(tmp.path()).is_empty());
+    assert_eq!(
+        run(&["-o", "-", SEEDS]).stdout,
+        stdout_run.stdout,
+        "-o - is stdout"
+    );
 
     // An existing file is replaced whole, and keeps its permissions.
     std::fs::write(&target, "OLD").unwrap();
