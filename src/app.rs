@@ -13,7 +13,7 @@ use crate::cluster::ClusterParams;
 use crate::eval::{self, Evaluation};
 use crate::input::{self, Skip};
 use crate::normalize::Article;
-use crate::{output, pipeline};
+use crate::{output, pipeline, progress};
 
 /// Documented exit codes.
 pub mod exit {
@@ -28,6 +28,8 @@ pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Some(Command::Normalize(args)) => normalize(&args),
         Some(Command::Eval(args)) => evaluate(&args),
+        Some(Command::Completions(args)) => completions(args.shell),
+        Some(Command::Man) => man(),
         None => dedup(&cli.run),
     };
     match result {
@@ -57,11 +59,30 @@ fn report_skips(skipped: &[Skip]) {
 
 fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     let cfg = args.config();
-    let outcome = pipeline::run(&cfg)?;
+    let report = args.reporting();
+    let bar = progress::Bar::new(report.progress, report.color);
+    let outcome = pipeline::run_with(&cfg, &bar);
+    bar.finish();
+    let outcome = outcome?;
     report_skips(&outcome.skipped);
-    output::to_stdout(|w| {
-        output::write_stories(w, &outcome.stories, &outcome.articles, args.output.format())
+    let stats = output::StatsRecord::new(&outcome.stats, &outcome.skipped);
+    if let Some(path) = &report.stats_json {
+        output::to_file(path, |w| output::write_stats_json(w, &stats))
+            .with_context(|| format!("cannot write --stats-json {}", path.display()))?;
+    }
+    output::to_path_or_stdout(report.output.as_deref(), |w| {
+        output::write_stories(w, &outcome.stories, &outcome.articles, report.format)
+    })
+    .with_context(|| match &report.output {
+        Some(p) => format!("cannot write {}", p.display()),
+        None => "cannot write to stdout".to_string(),
     })?;
+    if report.stats_table {
+        let stderr = io::stderr();
+        let mut err = stderr.lock();
+        let _ = writeln!(err, "newsdedup: stats");
+        let _ = output::write_stats_table(&mut err, &stats);
+    }
     Ok(if outcome.missing_args > 0 {
         exit::ERROR
     } else if args.fail_on_duplicates && outcome.stories.iter().any(|s| s.members.len() > 1) {
@@ -88,12 +109,35 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<u8> {
         }
     }
     report_skips(&skipped);
-    output::to_stdout(|w| output::write_records(w, articles.iter(), args.output.format()))?;
+    let path = args.output.path();
+    let path = path.as_deref();
+    output::to_path_or_stdout(path, |w| {
+        output::write_records(w, articles.iter(), args.output.format())
+    })
+    .with_context(|| match path {
+        Some(p) => format!("cannot write {}", p.display()),
+        None => "cannot write to stdout".to_string(),
+    })?;
     Ok(if expanded.missing_args > 0 {
         exit::ERROR
     } else {
         exit::OK
     })
+}
+
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<u8> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    output::to_stdout(|w| {
+        clap_complete::generate(shell, &mut cmd, "newsdedup", w);
+        Ok(())
+    })?;
+    Ok(exit::OK)
+}
+
+fn man() -> anyhow::Result<u8> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    output::to_stdout(|w| clap_mangen::Man::new(cmd).render(w))?;
+    Ok(exit::OK)
 }
 
 fn evaluate(args: &EvalArgs) -> anyhow::Result<u8> {

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::canonical::CanonicalRule;
-use crate::config::{Config, default_threads};
-use crate::input::ExtFilter;
-use crate::{eval, output};
+use crate::config::{Config, Reporting, default_threads};
+use crate::input::{ExtFilter, FileList, InputKind};
+use crate::{eval, output, progress};
 
 /// Turn a folder of scraped news articles into one clean JSON record per story.
 ///
@@ -47,14 +47,32 @@ pub enum Command {
     /// Exit codes: 0 done; 2 usage or I/O error (a missing gold file, an unreadable prediction,
     /// no gold file matching any member).
     Eval(EvalArgs),
+    /// Print a shell completion script on stdout.
+    ///
+    /// For example: `newsdedup completions bash > ~/.local/share/bash-completion/completions/newsdedup`,
+    /// or `newsdedup completions zsh > ~/.zfunc/_newsdedup`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout: `newsdedup man > newsdedup.1`.
+    Man,
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of the main job.
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Files or folders to read (folders are walked recursively, in sorted order, hidden entries skipped).
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "files_from")]
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -73,6 +91,36 @@ pub struct RunArgs {
     /// Exit with status 3 when any input was skipped.
     #[arg(long)]
     pub strict: bool,
+
+    /// Print statistics on stderr at the end: inputs, skips by kind, stories, bytes, time per stage.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Write the statistics as JSON to FILE (atomically), with every skipped input.
+    #[arg(long, value_name = "FILE")]
+    pub stats_json: Option<PathBuf>,
+
+    /// No progress bar and no --stats table (skipped inputs are still reported).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// What the inputs are and where their list comes from.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Also read the paths listed in FILE, one a line ("-" reads the list from stdin). A listed
+    /// path that does not exist is skipped, not an error.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// The --files-from list is NUL-separated (as `find -print0` writes it).
+    #[arg(short = '0', long, requires = "files_from")]
+    pub null: bool,
+
+    /// What the inputs are: article files, or JSON Lines records ("-" reads stdin). With jsonl,
+    /// folders are searched for *.jsonl and *.ndjson unless --ext says otherwise.
+    #[arg(long, value_enum, value_name = "KIND", default_value_t = InputKind::Files)]
+    pub input: InputKind,
 }
 
 /// What is read and how it is clustered: options shared by the main job and `eval`.
@@ -113,9 +161,19 @@ pub struct OutputArgs {
     /// Indented JSON.
     #[arg(long)]
     pub pretty: bool,
+
+    /// Write to FILE instead of stdout, atomically: a temporary file in the same folder, renamed
+    /// over FILE once complete ("-" is stdout).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 impl OutputArgs {
+    /// The file to write, or `None` for stdout.
+    pub fn path(&self) -> Option<PathBuf> {
+        self.output.clone().filter(|p| p.as_os_str() != "-")
+    }
+
     pub fn format(&self) -> output::Format {
         match (self.jsonl, self.pretty) {
             (true, _) => output::Format::Jsonl,
@@ -124,6 +182,12 @@ impl OutputArgs {
         }
     }
 }
+
+/// `--ext`'s default.
+const DEFAULT_EXT: &str = "txt,text,htm,html,xhtml,shtml,";
+
+/// What `--input jsonl` reads in folders when `--ext` is left at its default.
+const JSONL_EXT: &str = "jsonl,ndjson";
 
 /// Options of `normalize`.
 #[derive(Debug, Args)]
@@ -195,6 +259,7 @@ pub struct EvalArgs {
 
 /// Where `eval` gets its stories from, resolved from [`EvalArgs`].
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // built once per run; boxing the Config buys nothing
 pub enum EvalSource {
     /// Run the pipeline, at the configured thresholds or over a grid of them.
     Run {
@@ -251,7 +316,28 @@ impl RunArgs {
     pub fn config(&self) -> Config {
         let mut cfg = self.pipeline.config(self.paths.clone());
         cfg.canonical = self.canonical;
+        cfg.input = self.input.input;
+        cfg.files_from = self.input.files_from.clone().map(|path| FileList {
+            path,
+            nul: self.input.null,
+        });
+        if cfg.input == InputKind::Jsonl && self.pipeline.ext == DEFAULT_EXT {
+            cfg.exts = ExtFilter::parse(JSONL_EXT);
+        }
         cfg
+    }
+
+    /// Resolves the flags into where results and reports go. Reads whether stderr is a
+    /// terminal and the `CI` and `NO_COLOR` variables.
+    pub fn reporting(&self) -> Reporting {
+        Reporting {
+            output: self.output.path(),
+            format: self.output.format(),
+            stats_table: self.stats && !self.quiet,
+            stats_json: self.stats_json.clone(),
+            progress: progress::wanted(self.quiet),
+            color: progress::color(),
+        }
     }
 }
 
@@ -275,6 +361,55 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Normalize(_))));
         assert!(Cli::try_parse_from(["newsdedup", "--jaccard", "1.5", "dir"]).is_err());
         assert!(Cli::try_parse_from(["newsdedup"]).is_err());
+    }
+
+    #[test]
+    fn parses_input_output_and_report_options() {
+        let cli = Cli::try_parse_from(["newsdedup", "--files-from", "-", "-0", "-o", "out.json"])
+            .unwrap();
+        let cfg = cli.run.config();
+        assert!(cfg.paths.is_empty(), "PATH is optional with --files-from");
+        assert_eq!(
+            cfg.files_from,
+            Some(FileList {
+                path: PathBuf::from("-"),
+                nul: true
+            })
+        );
+        assert_eq!(cfg.exts, ExtFilter::parse(DEFAULT_EXT));
+        let rep = cli.run.reporting();
+        assert_eq!(rep.output, Some(PathBuf::from("out.json")));
+        assert!(!rep.stats_table && rep.stats_json.is_none());
+
+        let cli = Cli::try_parse_from(["newsdedup", "--input", "jsonl", "-o", "-", "-"]).unwrap();
+        let cfg = cli.run.config();
+        assert_eq!(cfg.input, InputKind::Jsonl);
+        assert_eq!(
+            cfg.exts,
+            ExtFilter::parse(JSONL_EXT),
+            "jsonl searches *.jsonl"
+        );
+        assert_eq!(cli.run.reporting().output, None, "-o - is stdout");
+        let cli = Cli::try_parse_from(["newsdedup", "--input", "jsonl", "--ext", "txt", "d"]);
+        assert_eq!(cli.unwrap().run.config().exts, ExtFilter::parse("txt"));
+
+        let cli = Cli::try_parse_from(["newsdedup", "-q", "--stats", "d"]).unwrap();
+        let rep = cli.run.reporting();
+        assert!(!rep.stats_table && !rep.progress, "--quiet silences both");
+
+        assert!(
+            Cli::try_parse_from(["newsdedup", "-0", "d"]).is_err(),
+            "-0 needs a list"
+        );
+        assert!(Cli::try_parse_from(["newsdedup", "--input", "xml", "d"]).is_err());
+        assert!(Cli::try_parse_from(["newsdedup", "completions", "bash"]).is_ok());
+        assert!(Cli::try_parse_from(["newsdedup", "man"]).is_ok());
+    }
+
+    #[test]
+    fn default_ext_matches_the_flag_default() {
+        let cli = Cli::try_parse_from(["newsdedup", "d"]).unwrap();
+        assert_eq!(cli.run.pipeline.ext, DEFAULT_EXT);
     }
 
     fn eval_source(args: &[&str]) -> Result<EvalSource, clap::Error> {

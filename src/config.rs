@@ -6,12 +6,17 @@ use std::path::PathBuf;
 use crate::candidates::CandidateParams;
 use crate::canonical::CanonicalRule;
 use crate::cluster::ClusterParams;
-use crate::input::ExtFilter;
+use crate::input::{ExtFilter, FileList, InputKind};
 
 /// Everything a run of the pipeline needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub paths: Vec<PathBuf>,
+    /// More paths, listed in a file or on stdin (`--files-from`); one that does not exist is a
+    /// skip, not a usage error.
+    pub files_from: Option<FileList>,
+    /// Article files, or JSONL records (`--input jsonl`).
+    pub input: InputKind,
     pub exts: ExtFilter,
     /// Worker threads; the output does not depend on it.
     pub threads: usize,
@@ -29,6 +34,8 @@ impl Config {
     pub fn new(paths: Vec<PathBuf>) -> Config {
         Config {
             paths,
+            files_from: None,
+            input: InputKind::default(),
             exts: ExtFilter::default(),
             threads: default_threads(),
             shingle_k: 5,
@@ -43,4 +50,20 @@ impl Config {
 /// The number of cores available to this process.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Where the main job's results and reports go, resolved from the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reporting {
+    /// The stories go to this file (written atomically), else to stdout.
+    pub output: Option<PathBuf>,
+    pub format: crate::output::Format,
+    /// Print the statistics table on stderr.
+    pub stats_table: bool,
+    /// Write the statistics as JSON to this file.
+    pub stats_json: Option<PathBuf>,
+    /// Draw a progress bar on stderr (stderr is a terminal, `CI` unset, not `--quiet`).
+    pub progress: bool,
+    /// Colors allowed (`NO_COLOR` unset).
+    pub color: bool,
 }

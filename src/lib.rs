@@ -4,8 +4,8 @@
 //! [`input`] (paths → bytes → text) → [`normalize`] (text → [`normalize::Article`]) →
 //! [`shingle`] and [`minhash`] (fingerprints) → [`candidates`] (pairs) → [`verify`] (exact
 //! similarities) → [`cluster`] (stories) → [`canonical`] (records) → [`output`] (JSON).
-//! [`pipeline::run`] strings them together; [`app`] runs a command line; [`eval`] scores a
-//! clustering against a gold standard.
+//! [`pipeline::run`] strings them together; [`app`] runs a command line; [`progress`] draws its
+//! progress bar; [`eval`] scores a clustering against a gold standard.
 
 pub mod app;
 pub mod candidates;
@@ -19,5 +19,6 @@ pub mod minhash;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod shingle;
 pub mod verify;

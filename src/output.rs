@@ -1,16 +1,21 @@
-//! Stage 8: the JSON output, version 1. The only module that writes to stdout. Also the report of
-//! `eval` (a table or JSON), at the end.
+//! Stage 8: the JSON output, version 1. The only module that writes to stdout, and the one that
+//! writes output files (`-o`, `--stats-json`), atomically. Also the statistics of a run
+//! (`--stats`, `--stats-json`) and the report of `eval` (a table or JSON), at the end.
 //!
 //! The serialize-only types below are the output contract; the README documents them field by
 //! field. Numbers are rounded to 4 decimals so output is byte-stable across machines.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
 use crate::canonical::Story;
 use crate::eval::{Prf, Scores};
+use crate::input::Skip;
 use crate::normalize::{Article, Timestamp};
+use crate::pipeline::Stats;
 
 /// Output contract version, printed by `--version` and in the README.
 pub const FORMAT_VERSION: u32 = 1;
@@ -140,6 +145,159 @@ pub fn to_stdout(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result
     let mut w = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     f(&mut w)?;
     w.flush()
+}
+
+/// Writes to `path`, or to stdout when there is none.
+pub fn to_path_or_stdout(
+    path: Option<&Path>,
+    f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    match path {
+        Some(p) => to_file(p, f),
+        None => to_stdout(f),
+    }
+}
+
+/// Writes a file atomically: into a temporary file in the same folder (hidden, named
+/// `.newsdedup-*.tmp`), flushed and synced to disk, then renamed over `path`. A run that fails
+/// or is interrupted never leaves half a file, and an existing file is replaced only once the
+/// new one is complete. An existing file's permissions are kept; a new one gets 0644.
+pub fn to_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".newsdedup-").suffix(".tmp");
+    #[cfg(unix)]
+    let keep = match std::fs::metadata(path) {
+        Ok(m) => m.permissions(),
+        Err(_) => std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    };
+    #[cfg(unix)]
+    builder.permissions(keep);
+    let tmp = builder.tempfile_in(dir)?;
+    let mut w = io::BufWriter::with_capacity(1 << 16, tmp);
+    f(&mut w)?;
+    let tmp = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Statistics of a run, as `--stats-json` writes them (`--stats` prints the same as a table).
+/// Timings make it differ between runs, which is why it never goes to stdout.
+#[derive(Debug, Serialize)]
+pub struct StatsRecord<'a> {
+    /// Inputs listed for reading: files, or JSONL records.
+    pub inputs: usize,
+    /// Inputs that became articles.
+    pub articles: usize,
+    /// Everything skipped, by kind (see `skipped[].kind`).
+    pub skipped_by_kind: BTreeMap<&'static str, usize>,
+    pub stories: usize,
+    /// Stories with more than one version.
+    pub stories_with_versions: usize,
+    /// Versions in the largest story.
+    pub largest_story: usize,
+    /// Bytes of the inputs that became articles.
+    pub bytes: u64,
+    /// Files in folders not read because of their extension.
+    pub ignored_by_ext: usize,
+    pub candidate_pairs: usize,
+    pub verified_pairs: usize,
+    /// Wall time of each stage, in order.
+    pub stages: Vec<StageRecord>,
+    pub seconds: f64,
+    /// Every skip, in the order of the report on stderr.
+    pub skipped: Vec<SkipRecord<'a>>,
+}
+
+/// One stage's wall time.
+#[derive(Debug, Serialize)]
+pub struct StageRecord {
+    pub stage: &'static str,
+    pub seconds: f64,
+}
+
+/// One skipped input: its path (or `FILE:LINE`, or record id), the reason as printed on
+/// stderr, and the reason's stable kind.
+#[derive(Debug, Serialize)]
+pub struct SkipRecord<'a> {
+    pub path: &'a str,
+    pub reason: String,
+    pub kind: &'static str,
+}
+
+impl<'a> StatsRecord<'a> {
+    pub fn new(stats: &Stats, skipped: &'a [Skip]) -> StatsRecord<'a> {
+        let mut by_kind = BTreeMap::new();
+        for s in skipped {
+            *by_kind.entry(s.reason.kind()).or_insert(0) += 1;
+        }
+        let secs = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e6;
+        StatsRecord {
+            inputs: stats.files,
+            articles: stats.articles,
+            skipped_by_kind: by_kind,
+            stories: stats.stories,
+            stories_with_versions: stats.multi_version_stories,
+            largest_story: stats.largest_story,
+            bytes: stats.bytes,
+            ignored_by_ext: stats.ignored_by_ext,
+            candidate_pairs: stats.candidate_pairs,
+            verified_pairs: stats.verified_pairs,
+            stages: stats
+                .stages
+                .iter()
+                .map(|&(stage, d)| StageRecord {
+                    stage,
+                    seconds: secs(d),
+                })
+                .collect(),
+            seconds: secs(stats.stages.iter().map(|(_, d)| *d).sum()),
+            skipped: skipped
+                .iter()
+                .map(|s| SkipRecord {
+                    path: &s.path,
+                    reason: s.reason.to_string(),
+                    kind: s.reason.kind(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Writes the statistics as one indented JSON object.
+pub fn write_stats_json<W: Write + ?Sized>(out: &mut W, stats: &StatsRecord) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, stats)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Writes the statistics as a short table (for stderr).
+pub fn write_stats_table<W: Write + ?Sized>(out: &mut W, stats: &StatsRecord) -> io::Result<()> {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut row = |k: &str, v: String| rows.push(vec![k.to_string(), v]);
+    row("inputs", stats.inputs.to_string());
+    row("articles", stats.articles.to_string());
+    row("skipped", stats.skipped.len().to_string());
+    for (kind, n) in &stats.skipped_by_kind {
+        row(&format!("  {kind}"), n.to_string());
+    }
+    row("stories", stats.stories.to_string());
+    row(
+        "  with several versions",
+        stats.stories_with_versions.to_string(),
+    );
+    row("  largest (versions)", stats.largest_story.to_string());
+    row("bytes", stats.bytes.to_string());
+    for s in &stats.stages {
+        row(&format!("time {}", s.stage), format!("{:.3} s", s.seconds));
+    }
+    row("time total", format!("{:.3} s", stats.seconds));
+    write_table(out, &rows)?;
+    out.flush()
 }
 
 /// `eval`: precision, recall and F1, as printed.
@@ -329,6 +487,35 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(&render(f, 3)).unwrap();
             assert_eq!(v.as_array().unwrap().len(), 3);
         }
+    }
+
+    #[test]
+    fn file_writes_are_atomic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        let names = || -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        to_file(&path, |w| w.write_all(b"first")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        // A writer that fails halfway: the old file stays whole, no temporary file is left.
+        let err = to_file(&path, |w| {
+            w.write_all(&[b'x'; 100_000])?;
+            Err(io::Error::other("interrupted"))
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "interrupted");
+        assert_eq!(std::fs::read(&path).unwrap(), b"first");
+        assert_eq!(names(), ["out.json"]);
+        to_file(&path, |w| w.write_all(b"second")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        assert_eq!(names(), ["out.json"]);
+        assert!(to_file(&dir.path().join("no/such/dir/x"), |_| Ok(())).is_err());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::canonical::{self, Story};
 use crate::config::Config;
-use crate::input::{self, DecodeError, InputFile, Skip, SkipReason};
+use crate::input::{self, DecodeError, InputFile, Skip, SkipReason, Source};
 use crate::normalize::{self, Article};
 use crate::{candidates, cluster, minhash, shingle, verify};
 
@@ -27,14 +27,36 @@ pub struct Outcome {
 /// Counts and timings of a run.
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
+    /// Inputs listed for reading: files, or JSONL records.
     pub files: usize,
+    /// Inputs that became articles.
+    pub articles: usize,
+    /// Bytes of the inputs that became articles.
     pub bytes: u64,
     pub ignored_by_ext: usize,
     pub candidate_pairs: usize,
     pub verified_pairs: usize,
+    pub stories: usize,
+    /// Stories with more than one version.
+    pub multi_version_stories: usize,
+    /// Versions in the largest story.
+    pub largest_story: usize,
     /// (stage name, wall time)
     pub stages: Vec<(&'static str, Duration)>,
 }
+
+/// Told how a run advances (a progress bar); called from worker threads.
+pub trait Progress: Sync {
+    /// A stage starts; `total` is the number of inputs it goes through one by one, if it does.
+    fn stage(&self, _name: &'static str, _total: Option<usize>) {}
+    /// `n` more inputs of the current stage are done.
+    fn advance(&self, _n: usize) {}
+}
+
+/// No progress report.
+pub struct Silent;
+
+impl Progress for Silent {}
 
 /// A document after normalization and fingerprinting.
 struct Doc {
@@ -45,22 +67,41 @@ struct Doc {
 /// Reads, decodes and normalizes one file.
 pub fn load(file: &InputFile) -> Result<(Article, u64), SkipReason> {
     let bytes = input::read(file)?;
-    let len = bytes.len() as u64;
-    let decoded = input::decode(&bytes).map_err(|e| match e {
+    load_bytes(&file.display, bytes)
+}
+
+/// Decodes and normalizes one source's content: a file's bytes, or a record's text (checked
+/// like a file's: empty, binary, garbage) with its header hints applied after normalization.
+pub fn load_source(source: &Source) -> Result<(Article, u64), SkipReason> {
+    match source {
+        Source::File(f) => load(f),
+        Source::Record(r) => {
+            let content = r.content();
+            let (mut article, _) = load_bytes(&r.id, content.as_bytes())?;
+            r.hints.apply(&mut article.header);
+            Ok((article, r.text.len() as u64))
+        }
+    }
+}
+
+fn load_bytes(name: &str, bytes: impl AsRef<[u8]>) -> Result<(Article, u64), SkipReason> {
+    let len = bytes.as_ref().len() as u64;
+    let decoded = input::decode(bytes.as_ref()).map_err(|e| match e {
         DecodeError::Empty => SkipReason::Empty,
         DecodeError::Binary => SkipReason::Binary,
         DecodeError::Garbage(why) => SkipReason::Undecodable(why),
     })?;
     drop(bytes);
     // A bug on one page must not end the run: it becomes a skip with its reason.
-    let article = std::panic::catch_unwind(|| normalize::normalize(&file.display, &decoded.text)).map_err(|p| {
-        let msg = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "panic".into());
-        SkipReason::Internal(msg.lines().next().unwrap_or("panic").to_string())
-    })?;
+    let article =
+        std::panic::catch_unwind(|| normalize::normalize(name, &decoded.text)).map_err(|p| {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            SkipReason::Internal(msg.lines().next().unwrap_or("panic").to_string())
+        })?;
     Ok((article, len))
 }
 
@@ -78,17 +119,25 @@ pub struct Prepared {
     pub stats: Stats,
 }
 
-/// Runs the whole pipeline.
+/// Runs the whole pipeline. Errors are usage errors found before any input is read (a
+/// `--files-from` list that cannot be read); bad inputs are skips.
 pub fn run(cfg: &Config) -> anyhow::Result<Outcome> {
+    run_with(cfg, &Silent)
+}
+
+/// Runs the whole pipeline, telling `progress` how it advances.
+pub fn run_with(cfg: &Config, progress: &dyn Progress) -> anyhow::Result<Outcome> {
     in_pool(cfg.threads, || {
-        let prepared = prepare_in_pool(cfg, cfg.cluster.jaccard.min(cfg.cluster.containment));
-        finish(prepared, &cfg.cluster, cfg.canonical)
-    })
+        let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
+        let prepared = prepare_in_pool(cfg, floor, progress)?;
+        progress.stage("cluster", None);
+        Ok(finish(prepared, &cfg.cluster, cfg.canonical))
+    })?
 }
 
 /// Runs the stages up to verification, keeping pairs with a similarity of at least `floor`.
 pub fn prepare(cfg: &Config, floor: f64) -> anyhow::Result<Prepared> {
-    in_pool(cfg.threads, || prepare_in_pool(cfg, floor))
+    in_pool(cfg.threads, || prepare_in_pool(cfg, floor, &Silent))?
 }
 
 /// Runs `f` on a thread pool of `threads` workers.
@@ -114,6 +163,9 @@ pub fn finish(
         ..
     } = prepared;
     stats.stages.extend(stages);
+    stats.stories = stories.len();
+    stats.multi_version_stories = stories.iter().filter(|s| s.members.len() > 1).count();
+    stats.largest_story = stories.iter().map(|s| s.members.len()).max().unwrap_or(0);
     Outcome {
         articles,
         stories,
@@ -149,7 +201,7 @@ pub fn stories(
     (stories, stages)
 }
 
-fn prepare_in_pool(cfg: &Config, floor: f64) -> Prepared {
+fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow::Result<Prepared> {
     let mut stats = Stats::default();
     let mut clock = Instant::now();
     let mut lap = |stats: &mut Stats, name: &'static str| {
@@ -158,30 +210,38 @@ fn prepare_in_pool(cfg: &Config, floor: f64) -> Prepared {
         clock = now;
     };
 
-    let mut expanded = input::expand(&cfg.paths, &cfg.exts);
+    progress.stage("list", None);
+    let mut gathered = input::gather(&cfg.paths, cfg.files_from.as_ref(), cfg.input, &cfg.exts)?;
     // Documents are numbered in path order, so nothing downstream depends on argument order.
-    expanded.files.sort_by(|a, b| a.display.cmp(&b.display));
-    let mut skipped = expanded.skipped;
-    stats.ignored_by_ext = expanded.ignored_by_ext;
-    stats.files = expanded.files.len();
+    gathered
+        .sources
+        .sort_by(|a, b| a.display().cmp(b.display()));
+    let mut skipped = gathered.skipped;
+    stats.ignored_by_ext = gathered.ignored_by_ext;
+    stats.files = gathered.sources.len();
     lap(&mut stats, "list");
 
-    let loaded: Vec<Result<(Doc, u64), Skip>> = expanded
-        .files
+    progress.stage("read", Some(gathered.sources.len()));
+    let loaded: Vec<Result<(Doc, u64), Skip>> = gathered
+        .sources
         .par_iter()
-        .map(|f| {
+        .map(|src| {
             let skip = |reason| Skip {
-                path: f.display.clone(),
+                path: src.display().to_string(),
                 reason,
             };
-            let (article, len) = load(f).map_err(skip)?;
-            let shingles = shingle::shingles(&article.body, cfg.shingle_k);
-            if shingles.is_empty() {
-                return Err(skip(SkipReason::NoText));
-            }
-            Ok((Doc { article, shingles }, len))
+            let loaded = load_source(src).map_err(skip).and_then(|(article, len)| {
+                let shingles = shingle::shingles(&article.body, cfg.shingle_k);
+                if shingles.is_empty() {
+                    return Err(skip(SkipReason::NoText));
+                }
+                Ok((Doc { article, shingles }, len))
+            });
+            progress.advance(1);
+            loaded
         })
         .collect();
+    drop(gathered.sources);
     let mut docs = Vec::with_capacity(loaded.len());
     for r in loaded {
         match r {
@@ -192,7 +252,10 @@ fn prepare_in_pool(cfg: &Config, floor: f64) -> Prepared {
             Err(s) => skipped.push(s),
         }
     }
+    stats.articles = docs.len();
     lap(&mut stats, "read+normalize+shingle");
+
+    progress.stage("minhash", None);
 
     let (articles, shingles): (Vec<Article>, Vec<Vec<u64>>) =
         docs.into_iter().map(|d| (d.article, d.shingles)).unzip();
@@ -202,21 +265,25 @@ fn prepare_in_pool(cfg: &Config, floor: f64) -> Prepared {
         .collect();
     lap(&mut stats, "minhash");
 
+    progress.stage("candidates", None);
+
     let pairs = candidates::generate(&signatures, &shingles, &cfg.candidates);
     stats.candidate_pairs = pairs.len();
     drop(signatures);
     lap(&mut stats, "candidates");
 
+    progress.stage("verify", None);
+
     let similarities = verify::verify(&pairs, &shingles, floor);
     stats.verified_pairs = similarities.len();
     lap(&mut stats, "verify");
 
-    Prepared {
+    Ok(Prepared {
         articles,
         shingles,
         similarities,
         skipped,
-        missing_args: expanded.missing_args,
+        missing_args: gathered.missing_args,
         stats,
-    }
+    })
 }

@@ -1,16 +1,103 @@
-//! Stage 1: input. Paths the user gave → the list of files to read → bytes → UTF-8 text.
+//! Stage 1: input. Paths the user gave (and `--files-from` lists) → the [`Source`]s to read:
+//! files, or JSONL records (`--input jsonl`) → bytes → UTF-8 text.
 //!
 //! Nothing here panics on bad input: every problem becomes a [`Skip`] with a one-line reason,
 //! so the caller can report it and go on.
 
 pub mod decode;
+pub mod jsonl;
+pub mod list;
+pub mod sources;
 pub mod walk;
 
 use std::fmt;
 use std::path::PathBuf;
 
 pub use decode::{DecodeError, Decoded, decode};
+pub use list::FileList;
+pub use sources::{Gathered, gather};
 pub use walk::{Expanded, ExtFilter, expand};
+
+use crate::normalize::{Header, Timestamp};
+
+/// What the inputs are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputKind {
+    /// Article files (text dumps or HTML pages), and folders of them.
+    #[default]
+    Files,
+    /// JSON Lines files (`-` is stdin), one record per article: {"id", "text" or "html",
+    /// optional "url", "title", "date"}.
+    Jsonl,
+}
+
+/// One input of the pipeline: a file to read, or a JSONL record that carries its text. Both
+/// end as a display name (the article's `path` in the output), content and header hints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(InputFile),
+    Record(Record),
+}
+
+impl Source {
+    /// The name shown in the output and in messages: the file's path, or the record's id.
+    pub fn display(&self) -> &str {
+        match self {
+            Source::File(f) => &f.display,
+            Source::Record(r) => &r.id,
+        }
+    }
+}
+
+/// An article given as a JSONL record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Names the article in the output (`members[].path`, `canonical`).
+    pub id: String,
+    /// The article: plain text or an HTML document or fragment.
+    pub text: String,
+    /// `text` came from the record's `html` field.
+    pub html: bool,
+    pub hints: Hints,
+    /// Where the record was read: `FILE:LINE`.
+    pub at: String,
+}
+
+impl Record {
+    /// The text to normalize. An HTML fragment (no `<html>`, `<head>`, `<body>` or doctype near
+    /// the start) is wrapped in a `<body>`, so the `html` field always takes the HTML path.
+    pub fn content(&self) -> std::borrow::Cow<'_, str> {
+        if self.html
+            && crate::normalize::detect_format(&self.text) == crate::normalize::Format::Text
+        {
+            format!("<html><body>{}</body></html>", self.text).into()
+        } else {
+            self.text.as_str().into()
+        }
+    }
+}
+
+/// Header fields an input's container knows (a JSONL record's `title`, `date`, `url`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hints {
+    pub title: Option<String>,
+    pub date: Option<Timestamp>,
+    /// Kept for a later output version; not printed in version 1.
+    pub url: Option<String>,
+}
+
+impl Hints {
+    /// Fills what normalization did not find: the title, and the date when the article has none
+    /// (as the scraper's date line, the same place a ` date YYYY-MM-DD` line goes).
+    pub fn apply(&self, header: &mut Header) {
+        if header.title.is_none() {
+            header.title.clone_from(&self.title);
+        }
+        if header.date().is_none() {
+            header.date_line = self.date;
+        }
+    }
+}
 
 /// One file to read: the path to open and the path as it is shown to the user (built from the
 /// argument the user typed, so output paths look like the arguments).
@@ -43,6 +130,13 @@ pub enum SkipReason {
     NoText,
     /// newsdedup failed on this input (a bug: please report it with the file).
     Internal(String),
+    /// A JSONL line that is not a valid record.
+    BadRecord(String),
+    /// A JSONL record whose id an earlier record already has; `first` is where that one was read.
+    DuplicateId {
+        id: String,
+        first: String,
+    },
 }
 
 impl SkipReason {
@@ -56,6 +150,8 @@ impl SkipReason {
             SkipReason::Undecodable(_) => "undecodable",
             SkipReason::NoText => "no_text",
             SkipReason::Internal(_) => "internal_error",
+            SkipReason::BadRecord(_) => "bad_record",
+            SkipReason::DuplicateId { .. } => "duplicate_id",
         }
     }
 }
@@ -71,6 +167,13 @@ impl fmt::Display for SkipReason {
             SkipReason::Undecodable(e) => write!(f, "undecodable text: {e}"),
             SkipReason::NoText => write!(f, "no article text left after normalization"),
             SkipReason::Internal(e) => write!(f, "internal error (please report this file): {e}"),
+            SkipReason::BadRecord(e) => write!(f, "{e}"),
+            SkipReason::DuplicateId { id, first } => {
+                write!(
+                    f,
+                    "duplicate id {id:?} (the record at {first} has it and is kept)"
+                )
+            }
         }
     }
 }

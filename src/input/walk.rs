@@ -63,15 +63,60 @@ pub struct Expanded {
 
 /// Expands files and folders into the files to read.
 pub fn expand(paths: &[PathBuf], filter: &ExtFilter) -> Expanded {
-    let mut out = Expanded::default();
-    let mut seen = std::collections::HashSet::new();
+    let mut ex = Expander::new(filter);
     for arg in paths {
+        ex.add(arg, Origin::Argument);
+    }
+    ex.finish()
+}
+
+/// Where a path to expand came from: an argument that does not exist is a usage error (exit
+/// code 2); a path read from a list (`--files-from`) that does not exist is only a skip, since
+/// files listed by another tool may vanish before they are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Argument,
+    Listed,
+}
+
+/// Expands paths one by one into one list of files without duplicates.
+#[derive(Debug)]
+pub struct Expander<'a> {
+    filter: &'a ExtFilter,
+    out: Expanded,
+    seen: std::collections::HashSet<PathBuf>,
+}
+
+impl<'a> Expander<'a> {
+    pub fn new(filter: &'a ExtFilter) -> Expander<'a> {
+        Expander {
+            filter,
+            out: Expanded::default(),
+            seen: Default::default(),
+        }
+    }
+
+    /// How many files were found so far.
+    pub fn files_so_far(&self) -> usize {
+        self.out.files.len()
+    }
+
+    /// The files found.
+    pub fn finish(self) -> Expanded {
+        self.out
+    }
+
+    /// Adds one path: a file, or a folder walked recursively.
+    pub fn add(&mut self, arg: &Path, origin: Origin) {
+        let out = &mut self.out;
         let shown = arg.to_string_lossy().into_owned();
         let meta = match std::fs::metadata(arg) {
             Ok(m) => m,
             Err(e) => {
                 let reason = if e.kind() == std::io::ErrorKind::NotFound {
-                    out.missing_args += 1;
+                    if origin == Origin::Argument {
+                        out.missing_args += 1;
+                    }
                     SkipReason::NotFound
                 } else {
                     SkipReason::Unreadable(io_reason(&e))
@@ -80,17 +125,17 @@ pub fn expand(paths: &[PathBuf], filter: &ExtFilter) -> Expanded {
                     path: shown,
                     reason,
                 });
-                continue;
+                return;
             }
         };
         if !meta.is_dir() {
-            if seen.insert(arg.clone()) {
+            if self.seen.insert(arg.to_path_buf()) {
                 out.files.push(InputFile {
-                    path: arg.clone(),
+                    path: arg.to_path_buf(),
                     display: shown,
                 });
             }
-            continue;
+            return;
         }
         let walker = walkdir::WalkDir::new(arg)
             .follow_links(true)
@@ -103,12 +148,12 @@ pub fn expand(paths: &[PathBuf], filter: &ExtFilter) -> Expanded {
                     if e.file_type().is_dir() {
                         continue;
                     }
-                    if !filter.accepts(e.path()) {
+                    if !self.filter.accepts(e.path()) {
                         out.ignored_by_ext += 1;
                         continue;
                     }
                     let path = e.path().to_path_buf();
-                    if seen.insert(path.clone()) {
+                    if self.seen.insert(path.clone()) {
                         let display = path.to_string_lossy().into_owned();
                         out.files.push(InputFile { path, display });
                     }
@@ -133,7 +178,6 @@ pub fn expand(paths: &[PathBuf], filter: &ExtFilter) -> Expanded {
             }
         }
     }
-    out
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -7,7 +7,10 @@ use super::{Header, dates, markup};
 
 /// True when the text is a newswire record.
 pub fn detect(text: &str) -> bool {
-    text.trim_start().as_bytes().get(..8).is_some_and(|head| head.eq_ignore_ascii_case(b"<reuters"))
+    text.trim_start()
+        .as_bytes()
+        .get(..8)
+        .is_some_and(|head| head.eq_ignore_ascii_case(b"<reuters"))
 }
 
 /// The contents of the first `<TAG>…</TAG>` or `<TAG attr…>…</TAG>` (tag names as written in
@@ -132,7 +135,10 @@ mod tests {
     fn record_fields_and_paragraphs() {
         assert!(detect(RECORD));
         assert!(!detect("plain text"));
-        assert!(!detect("Brazil\u{2019}s Gros to Meet Banks"), "no slicing inside a character");
+        assert!(
+            !detect("Brazil\u{2019}s Gros to Meet Banks"),
+            "no slicing inside a character"
+        );
         assert!(!detect("<reu"));
         let mut h = Header::default();
         let body = extract(RECORD, &mut h);

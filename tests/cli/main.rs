@@ -3,5 +3,8 @@
 
 mod bad_input;
 mod eval;
+mod matrix;
+mod props;
+mod scripting;
 mod seeds;
 mod util;

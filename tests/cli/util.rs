@@ -83,3 +83,115 @@ pub fn gold(path: &Path) -> Vec<Vec<String>> {
     groups.sort();
     groups
 }
+
+/// Runs newsdedup with `args`, feeding `input` on stdin.
+pub fn run_stdin<S: AsRef<std::ffi::OsStr>>(args: &[S], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CI")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run newsdedup");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("wait for newsdedup");
+    feeder.join().unwrap();
+    out
+}
+
+/// The skip lines of stderr as (path, reason); panics on any other line.
+pub fn skip_lines(o: &Output) -> Vec<(String, String)> {
+    stderr(o)
+        .lines()
+        .map(|l| {
+            let rest = l
+                .strip_prefix("newsdedup: skipped ")
+                .unwrap_or_else(|| panic!("not a skip line: {l:?}"));
+            // Test paths hold no ": ", so the first one ends the path (a `FILE:LINE` has none).
+            let (path, reason) = rest.split_once(": ").expect("PATH: REASON");
+            (path.to_string(), reason.to_string())
+        })
+        .collect()
+}
+
+/// The `skipped` list of a `--stats-json` file as (path, reason, kind).
+pub fn stats_skipped(stats: &serde_json::Value) -> Vec<(String, String, String)> {
+    stats["skipped"]
+        .as_array()
+        .expect("skipped is a list")
+        .iter()
+        .map(|s| {
+            let f = |k: &str| {
+                s[k].as_str()
+                    .unwrap_or_else(|| panic!("{k} in {s}"))
+                    .to_string()
+            };
+            (f("path"), f("reason"), f("kind"))
+        })
+        .collect()
+}
+
+/// Member paths of every story in a JSON array of stories.
+pub fn member_paths(stories: &[serde_json::Value]) -> Vec<String> {
+    stories
+        .iter()
+        .flat_map(|s| s["members"].as_array().unwrap().iter())
+        .map(|m| m["path"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Nothing lost: every input in `expected` is a story member or a skip exactly once, in both
+/// the skip report on stderr and the `--stats-json` list, which agree line for line; nothing
+/// else appears. Returns the skips as (path, reason, kind) for further checks.
+pub fn assert_accounted(
+    expected: &[String],
+    out: &Output,
+    stats: &serde_json::Value,
+) -> Vec<(String, String, String)> {
+    let members = member_paths(&stories(out));
+    let report = skip_lines(out);
+    let listed = stats_skipped(stats);
+    let from_report: Vec<(String, String)> = report.clone();
+    let from_stats: Vec<(String, String)> = listed
+        .iter()
+        .map(|(p, r, _)| (p.clone(), r.clone()))
+        .collect();
+    assert_eq!(from_report, from_stats, "stderr and --stats-json disagree");
+    let mut seen: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for m in &members {
+        seen.entry(m).or_default().push("member");
+    }
+    for (p, _) in &report {
+        seen.entry(p).or_default().push("skipped");
+    }
+    for e in expected {
+        match seen.get(e.as_str()) {
+            Some(v) if v.len() == 1 => {}
+            Some(v) => panic!("{e} appears {} times: {v:?}", v.len()),
+            None => panic!("{e} is lost: neither a member nor skipped\n{}", stderr(out)),
+        }
+    }
+    let inputs: std::collections::HashSet<&str> = expected.iter().map(String::as_str).collect();
+    let extra: Vec<&&str> = seen.keys().filter(|k| !inputs.contains(**k)).collect();
+    assert!(extra.is_empty(), "not inputs: {extra:?}");
+    assert_eq!(
+        stats["articles"].as_u64().unwrap() as usize,
+        members.len(),
+        "articles count"
+    );
+    listed
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}

@@ -1,0 +1,93 @@
+//! `--files-from`: the paths to read, listed in a file or on stdin, one a line or NUL-separated
+//! (`-0`, as `find -print0` writes them).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A list of paths to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileList {
+    /// The list's file; `-` is stdin.
+    pub path: PathBuf,
+    /// Entries end with NUL instead of a newline.
+    pub nul: bool,
+}
+
+impl FileList {
+    /// Whether the list is read from stdin.
+    pub fn is_stdin(&self) -> bool {
+        is_stdin(&self.path)
+    }
+
+    /// The list's name in messages.
+    pub fn name(&self) -> String {
+        if self.is_stdin() {
+            "<stdin>".into()
+        } else {
+            self.path.to_string_lossy().into_owned()
+        }
+    }
+
+    /// Reads the list. An error is a short reason, without the list's name.
+    pub fn read(&self) -> Result<Vec<PathBuf>, String> {
+        let mut bytes = Vec::new();
+        let result = if self.is_stdin() {
+            std::io::stdin().lock().read_to_end(&mut bytes)
+        } else {
+            std::fs::File::open(&self.path).and_then(|mut f| f.read_to_end(&mut bytes))
+        };
+        result.map_err(|e| super::io_reason(&e))?;
+        Ok(parse(&bytes, self.nul))
+    }
+}
+
+/// Whether a path argument means stdin.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Splits a list into paths: on NUL with `nul`, else on newlines (a trailing `\r` is dropped, so
+/// lists written on Windows work). Empty entries are ignored.
+pub fn parse(bytes: &[u8], nul: bool) -> Vec<PathBuf> {
+    let sep = if nul { b'\0' } else { b'\n' };
+    bytes
+        .split(|&b| b == sep)
+        .map(|e| {
+            if nul {
+                e
+            } else {
+                e.strip_suffix(b"\r").unwrap_or(e)
+            }
+        })
+        .filter(|e| !e.is_empty())
+        .map(path_from_bytes)
+        .collect()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(b))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(b: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(b).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_table() {
+        let p = |v: &[&str]| v.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(
+            parse(b"a.txt\nb c.txt\r\n\n", false),
+            p(&["a.txt", "b c.txt"])
+        );
+        assert_eq!(parse(b"a\nb\0c\0\0", true), p(&["a\nb", "c"]));
+        assert_eq!(parse(b"", false), p(&[]));
+        assert_eq!(parse(b"\n\n", false), p(&[]));
+    }
+}
