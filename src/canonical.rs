@@ -64,7 +64,7 @@ impl Story {
 pub fn build(
     groups: &[Vec<u32>],
     articles: &[Article],
-    shingles: &[Vec<u64>],
+    shingles: &[Vec<crate::shingle::Shingle>],
     rule: CanonicalRule,
 ) -> Vec<Story> {
     let mut stories: Vec<Story> = groups
@@ -82,7 +82,7 @@ pub fn build(
 fn build_one(
     group: &[u32],
     articles: &[Article],
-    shingles: &[Vec<u64>],
+    shingles: &[Vec<crate::shingle::Shingle>],
     rule: CanonicalRule,
 ) -> Story {
     let coverage = shared_coverage(group, shingles);

@@ -50,7 +50,7 @@ impl Default for ClusterParams {
 
 /// What clustering knows of each document.
 pub struct Docs<'a> {
-    pub shingles: &'a [Vec<u64>],
+    pub shingles: &'a [Vec<crate::shingle::Shingle>],
     /// Days since the epoch of each document's own date, when known.
     pub days: &'a [Option<i64>],
 }
@@ -186,7 +186,7 @@ mod tests {
         }
     }
 
-    fn set(range: std::ops::Range<u64>) -> Vec<u64> {
+    fn set(range: std::ops::Range<u32>) -> Vec<u32> {
         range.collect()
     }
 
@@ -222,7 +222,7 @@ mod tests {
 
     #[test]
     fn clusters_are_connected_groups() {
-        let shingles: Vec<Vec<u64>> = vec![
+        let shingles: Vec<Vec<u32>> = vec![
             set(0..100),
             set(500..600),
             set(0..100),

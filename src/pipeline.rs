@@ -9,6 +9,7 @@ use crate::canonical::{self, Story};
 use crate::config::Config;
 use crate::input::{self, DecodeError, InputFile, Skip, SkipReason, Source};
 use crate::normalize::{self, Article};
+use crate::shingle::Shingle;
 use crate::{candidates, cluster, minhash, shingle, verify};
 
 /// What a run produced.
@@ -61,7 +62,7 @@ impl Progress for Silent {}
 /// A document after normalization and fingerprinting.
 struct Doc {
     article: Article,
-    shingles: Vec<u64>,
+    shingles: Vec<Shingle>,
 }
 
 /// Reads, decodes and normalizes one file.
@@ -111,7 +112,7 @@ fn load_bytes(name: &str, bytes: impl AsRef<[u8]>) -> Result<(Article, u64), Ski
 pub struct Prepared {
     pub articles: Vec<Article>,
     /// Sorted, deduplicated shingle hashes per article.
-    pub shingles: Vec<Vec<u64>>,
+    pub shingles: Vec<Vec<Shingle>>,
     /// Verified pairs whose Jaccard or containment reached the floor they were verified at.
     pub similarities: Vec<verify::Similarity>,
     pub skipped: Vec<Skip>,
@@ -257,7 +258,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
 
     progress.stage("minhash", None);
 
-    let (articles, shingles): (Vec<Article>, Vec<Vec<u64>>) =
+    let (articles, shingles): (Vec<Article>, Vec<Vec<Shingle>>) =
         docs.into_iter().map(|d| (d.article, d.shingles)).unzip();
     let signatures: Vec<minhash::Signature> = shingles
         .par_iter()

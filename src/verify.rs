@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::candidates::Pair;
-use crate::shingle::intersection_size;
+use crate::shingle::{Shingle, intersection_size};
 
 /// Exact similarity of two documents.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -19,7 +19,7 @@ pub struct Similarity {
 }
 
 /// Jaccard and containment of two sorted, deduplicated shingle sets.
-pub fn similarity(a: &[u64], b: &[u64]) -> (f64, f64) {
+pub fn similarity(a: &[Shingle], b: &[Shingle]) -> (f64, f64) {
     if a.is_empty() || b.is_empty() {
         return (0.0, 0.0);
     }
@@ -29,7 +29,7 @@ pub fn similarity(a: &[u64], b: &[u64]) -> (f64, f64) {
 }
 
 /// Verifies candidate pairs, keeping those whose Jaccard or containment reaches `floor`.
-pub fn verify(pairs: &[Pair], shingles: &[Vec<u64>], floor: f64) -> Vec<Similarity> {
+pub fn verify(pairs: &[Pair], shingles: &[Vec<Shingle>], floor: f64) -> Vec<Similarity> {
     pairs
         .par_iter()
         .filter_map(|&(a, b)| {
@@ -47,11 +47,11 @@ pub fn verify(pairs: &[Pair], shingles: &[Vec<u64>], floor: f64) -> Vec<Similari
 /// For each member of a group, how many of its shingles also occur in another member: how much
 /// of the story it covers, not counting text that is its own (its chrome). Linear in the
 /// group's shingles.
-pub fn shared_coverage(group: &[u32], shingles: &[Vec<u64>]) -> Vec<usize> {
+pub fn shared_coverage(group: &[u32], shingles: &[Vec<Shingle>]) -> Vec<usize> {
     if group.len() == 1 {
         return vec![shingles[group[0] as usize].len()];
     }
-    let mut counts: HashMap<u64, u32> = HashMap::new();
+    let mut counts: HashMap<Shingle, u32> = HashMap::new();
     for &d in group {
         for &h in &shingles[d as usize] {
             *counts.entry(h).or_default() += 1;
@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn similarity_table() {
         for (a, b, j, c) in [
-            (vec![1u64, 2, 3, 4], vec![1u64, 2, 3, 4], 1.0, 1.0),
+            (vec![1u32, 2, 3, 4], vec![1u32, 2, 3, 4], 1.0, 1.0),
             (vec![1, 2, 3, 4], vec![3, 4, 5, 6], 2.0 / 6.0, 0.5),
             (vec![1, 2], vec![1, 2, 3, 4, 5, 6, 7, 8], 0.25, 1.0),
             (vec![1], vec![2], 0.0, 0.0),

@@ -39,7 +39,7 @@ impl Default for CandidateParams {
 /// All candidate pairs, sorted and without duplicates.
 pub fn generate(
     signatures: &[crate::minhash::Signature],
-    shingles: &[Vec<u64>],
+    shingles: &[Vec<crate::shingle::Shingle>],
     p: &CandidateParams,
 ) -> Vec<Pair> {
     let bins = signatures.first().map_or(0, Vec::len);
