@@ -106,6 +106,25 @@ fn load_bytes(name: &str, bytes: impl AsRef<[u8]>) -> Result<(Article, u64), Ski
     Ok((article, len))
 }
 
+/// Bodies shorter than this many words are compared together with their title: a brief, or a
+/// placeholder body such as Reuters' `Blah blah blah.`, says too little on its own.
+pub const SHORT_BODY_WORDS: usize = 25;
+
+/// The text whose shingles represent an article.
+pub fn compared_text(a: &Article) -> std::borrow::Cow<'_, str> {
+    match &a.header.title {
+        Some(title)
+            if a.body
+                .split_whitespace()
+                .nth(SHORT_BODY_WORDS - 1)
+                .is_none() =>
+        {
+            std::borrow::Cow::Owned(format!("{title}\n\n{}", a.body))
+        }
+        _ => std::borrow::Cow::Borrowed(&a.body),
+    }
+}
+
 /// Everything up to verified similarities: what clustering needs, computed once. Clustering
 /// with other thresholds (`eval --sweep`) reuses it.
 #[derive(Debug, Default)]
@@ -232,7 +251,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                 reason,
             };
             let loaded = load_source(src).map_err(skip).and_then(|(article, len)| {
-                let shingles = shingle::shingles(&article.body, cfg.shingle_k);
+                let shingles = shingle::shingles(&compared_text(&article), cfg.shingle_k);
                 if shingles.is_empty() {
                     return Err(skip(SkipReason::NoText));
                 }

@@ -1,0 +1,84 @@
+//! Accuracy floors on the third-party corpora in ../shared/corpora (read at test time, never
+//! committed). Each test skips with a message when its corpus is absent.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::util::*;
+
+fn corpus(name: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(name);
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipping: {} is absent", p.display());
+        None
+    }
+}
+
+/// The accuracy issue's targets on the SpotSigs development split, as a regression floor.
+#[test]
+fn spotsigs_dev_pairwise_f1_and_ari_reach_097() {
+    let Some(dir) = corpus("spotsigs-dev") else {
+        return;
+    };
+    let out = run(&[
+        "eval".as_ref(),
+        "--json".as_ref(),
+        "--gold".as_ref(),
+        dir.join("labels.tsv").as_os_str(),
+        dir.join("pages").as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f1 = v["pairwise"]["f1"].as_f64().unwrap();
+    let ari = v["ari"].as_f64().unwrap();
+    assert!(f1 >= 0.97 && ari >= 0.97, "pairwise F1 {f1}, ARI {ari}");
+}
+
+/// Every group of Reuters records with identical bodies ends in one story.
+#[test]
+fn reuters_exact_duplicate_groups_end_in_one_story() {
+    let Some(dir) = corpus("reuters21578") else {
+        return;
+    };
+    let out = run(&["--jsonl".as_ref(), dir.join("articles").as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut story_of: HashMap<String, String> = HashMap::new();
+    for line in stdout(&out).lines() {
+        let s: serde_json::Value = serde_json::from_str(line).unwrap();
+        for m in s["members"].as_array().unwrap() {
+            let id = file_name(m["path"].as_str().unwrap())
+                .trim_end_matches(".txt")
+                .trim_start_matches('0')
+                .to_string();
+            story_of.insert(id, s["story_id"].as_str().unwrap().to_string());
+        }
+    }
+    let groups = std::fs::read_to_string(dir.join("derived_exact_body_duplicates.tsv")).unwrap();
+    let mut checked = 0;
+    for line in groups
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let (name, ids) = line.split_once('\t').unwrap();
+        let stories: std::collections::BTreeSet<&String> = ids
+            .split(',')
+            .map(|id| {
+                story_of
+                    .get(id)
+                    .unwrap_or_else(|| panic!("record {id} is in no story"))
+            })
+            .collect();
+        assert_eq!(
+            stories.len(),
+            1,
+            "group {name} ({ids}) is split over {} stories",
+            stories.len()
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 322);
+}
