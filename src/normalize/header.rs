@@ -88,22 +88,24 @@ const DATELINE_ZONE: usize = 5;
 
 /// Takes header fields out of the first lines of a text and returns the remaining body lines.
 pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
-    if let Some(first) = lines.first_mut()
-        && let Some(c) = DATE_PREFIX.captures(first)
-    {
-        header.date_line = dates::parse(&c[1]);
-        let rest = first[c.get(0).map_or(0, |m| m.end())..].to_string();
-        *first = rest;
-    }
     let mut body = Vec::with_capacity(lines.len());
     let mut in_header = true;
     let mut seen_content = 0;
-    for (i, line) in lines.into_iter().enumerate() {
+    for i in 0..lines.len() {
+        let line = std::mem::take(&mut lines[i]);
         if !in_header || i >= HEADER_ZONE {
             in_header = false;
             body.push(line);
             continue;
         }
+        // The scraper's ` date YYYY-MM-DD` line, which may run into the next line's text.
+        let line = match DATE_PREFIX.captures(&line) {
+            Some(c) if header.date_line.is_none() => {
+                header.date_line = dates::parse(&c[1]);
+                line[c.get(0).map_or(0, |m| m.end())..].to_string()
+            }
+            _ => line,
+        };
         let line = match chrome::strip_prefix(&line) {
             stripped if stripped.len() == line.len() => line,
             stripped => stripped.to_string(),
@@ -116,14 +118,40 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
         }
         seen_content += 1;
         if header.title.is_none() && seen_content == 1 && looks_like_headline(&line) {
-            header.title = Some(line);
-            continue;
+            // A headline is followed, past header lines and chrome, by running text.
+            let next = lines[i + 1..].iter().find(|l| !is_header_or_chrome(l));
+            if next.is_some_and(|n| looks_like_paragraph(n)) {
+                header.title = Some(line);
+                continue;
+            }
         }
         in_header = false;
         body.push(line);
     }
-    strip_dateline(&mut body, header);
+    strip_datelines(&mut body, header);
+    body.retain(|p| !p.is_empty());
     body
+}
+
+/// Running text: eight words or more, or a sentence's end.
+fn looks_like_paragraph(line: &str) -> bool {
+    line.split_whitespace().nth(7).is_some() || line.ends_with(['.', '!', '?', '"', '\''])
+}
+
+/// A line the header zone consumes or drops, judged without recording anything.
+fn is_header_or_chrome(line: &str) -> bool {
+    let line = DATE_PREFIX.replace(line, "");
+    let line = chrome::strip_prefix(&line);
+    line.is_empty()
+        || READING_TIME.is_match(line)
+        || STAMP
+            .captures(line)
+            .is_some_and(|c| dates::parse(&c[2]).is_some())
+        || BYLINE
+            .captures(line)
+            .is_some_and(|c| parse_byline(&c[1]).is_some())
+        || SOURCE_LINE.is_match(line)
+        || chrome::is_chrome(line)
 }
 
 /// Recognizes one header line and records it; `false` leaves the line in the body.
@@ -260,8 +288,9 @@ fn looks_like_name(s: &str) -> bool {
         })
 }
 
-/// Removes a dateline at the start of one of the first paragraphs (`BEIRUT - `, `(CNN)`).
-fn strip_dateline(body: &mut [String], header: &mut Header) {
+/// Removes datelines at the start of the first paragraphs (`BEIRUT - `, `(CNN)`); the first one
+/// found is recorded. All of them go, so normalizing the result again finds none.
+fn strip_datelines(body: &mut [String], header: &mut Header) {
     for par in body.iter_mut().take(DATELINE_ZONE) {
         if let Some(c) = PAREN_SOURCE.captures(par) {
             let end = c.get(0).map_or(0, |m| m.end());
@@ -270,19 +299,18 @@ fn strip_dateline(body: &mut [String], header: &mut Header) {
                 .dateline
                 .get_or_insert_with(|| format!("({})", &c[1]));
             *par = par[end..].to_string();
-            return;
+            continue;
         }
         if let Some(c) = DATELINE.captures(par) {
             let end = c.get(0).map_or(0, |m| m.end());
             if end < par.len() {
-                header.dateline = Some(c[1].to_string());
+                header.dateline.get_or_insert_with(|| c[1].to_string());
                 if let Some(src) = c.get(2) {
                     header
                         .source
                         .get_or_insert_with(|| src.as_str().to_string());
                 }
                 *par = par[end..].to_string();
-                return;
             }
         }
     }
@@ -396,7 +424,7 @@ mod tests {
         ] {
             let mut h = Header::default();
             let mut body = vec![par.to_string()];
-            strip_dateline(&mut body, &mut h);
+            strip_datelines(&mut body, &mut h);
             assert_eq!(h.dateline.as_deref(), want_dateline, "{par}");
             assert_eq!(h.source.as_deref(), want_source, "{par}");
             assert_eq!(body[0], want_rest, "{par}");
