@@ -149,6 +149,16 @@ pub struct PipelineArgs {
     /// Words per shingle.
     #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub shingle_size: u16,
+
+    /// Every version must reach its story's center (the version covering most of the story)
+    /// with a similarity of at least this; weaker ones are split off (no chaining).
+    #[arg(long, value_name = "T", default_value_t = 0.3, value_parser = unit_interval)]
+    pub center_floor: f64,
+
+    /// Versions whose known dates lie more than N days apart never join. Without it, versions
+    /// 300 days or more apart join only when their Jaccard similarity reaches 0.8.
+    #[arg(long, value_name = "N")]
+    pub max_days: Option<u32>,
 }
 
 /// How records are printed.
@@ -307,6 +317,8 @@ impl PipelineArgs {
         cfg.shingle_k = usize::from(self.shingle_size);
         cfg.cluster.jaccard = self.jaccard;
         cfg.cluster.containment = self.containment;
+        cfg.cluster.center_floor = self.center_floor;
+        cfg.cluster.max_days = self.max_days;
         cfg
     }
 }
@@ -361,6 +373,27 @@ mod tests {
         assert!(matches!(cli.command, Some(Command::Normalize(_))));
         assert!(Cli::try_parse_from(["newsdedup", "--jaccard", "1.5", "dir"]).is_err());
         assert!(Cli::try_parse_from(["newsdedup"]).is_err());
+        let cli = Cli::try_parse_from([
+            "newsdedup",
+            "--max-days",
+            "30",
+            "--center-floor",
+            "0.4",
+            "dir",
+        ])
+        .unwrap();
+        let cfg = cli.run.config();
+        assert_eq!(cfg.cluster.max_days, Some(30));
+        assert_eq!(cfg.cluster.center_floor, 0.4);
+        assert_eq!(
+            Cli::try_parse_from(["newsdedup", "dir"])
+                .unwrap()
+                .run
+                .config()
+                .cluster
+                .max_days,
+            None
+        );
     }
 
     #[test]

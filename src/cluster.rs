@@ -153,9 +153,16 @@ fn refine(
         }
         rounds += 1;
         let coverage = shared_coverage(&group, docs.shingles);
-        // The center: most shared text; ties to the lowest index (documents are in path order).
+        // The center: most shared text; ties to the latest date, then the lowest index
+        // (documents are numbered in path order), as for the canonical version.
+        let day = |pos: usize| docs.days[group[pos] as usize];
         let center_pos = (0..group.len())
-            .max_by(|&x, &y| coverage[x].cmp(&coverage[y]).then(y.cmp(&x)))
+            .max_by(|&x, &y| {
+                coverage[x]
+                    .cmp(&coverage[y])
+                    .then(day(x).cmp(&day(y)))
+                    .then(y.cmp(&x))
+            })
             .unwrap_or(0);
         let center = group[center_pos] as usize;
         let (keep, rest): (Vec<u32>, Vec<u32>) = group.iter().partition(|&&d| {

@@ -188,3 +188,42 @@ fn normalize_command_prints_articles() {
     assert!(body.starts_with("At least 1,000 ISIS militants"), "{body}");
     assert!(!body.contains("<strong>") && !body.contains("Getty Images"));
 }
+
+/// Dates are evidence: near-identical text a year apart is one story only when it is almost
+/// the same text; `--max-days` keeps versions further apart out.
+#[test]
+fn dates_as_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = "The city council approved the harbour budget on Tuesday after a long debate, \
+        and the mayor said repairs to the north quay would start in spring. Ferry operators \
+        welcomed the vote, saying the quay had been closed for most of the winter season. \
+        The budget also funds new lighting along the promenade and a study of the old pier.";
+    let edited = base
+        .replace("Tuesday", "Monday")
+        .replace("spring", "summer")
+        .replace("welcomed", "praised");
+    let write = |name: &str, date: &str, body: &str| {
+        std::fs::write(dir.path().join(name), format!(" date {date}\n{body}\n")).unwrap()
+    };
+    write("a.txt", "2016-03-01", base);
+    write("b.txt", "2017-04-05", base);
+    write("c.txt", "2017-04-06", &edited);
+    let groups = |extra: &[&str]| {
+        let mut args: Vec<std::ffi::OsString> = extra.iter().map(Into::into).collect();
+        args.push(dir.path().into());
+        clustering(&stories(&run(&args)))
+    };
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    // a and b are the same text 400 days apart: identical, so they join; c is an edit of b a
+    // day later and joins too.
+    assert_eq!(groups(&[]), vec![s(&["a.txt", "b.txt", "c.txt"])]);
+    // With --max-days 30, a is out.
+    assert_eq!(
+        groups(&["--max-days", "30"]),
+        vec![s(&["a.txt"]), s(&["b.txt", "c.txt"])]
+    );
+    // The edited version 400 days from a does not join a on its own.
+    std::fs::remove_file(dir.path().join("b.txt")).unwrap();
+    assert_eq!(groups(&[]), vec![s(&["a.txt"]), s(&["c.txt"])]);
+    assert_eq!(groups(&["--max-days", "500"]), vec![s(&["a.txt", "c.txt"])]);
+}
