@@ -142,54 +142,80 @@ fn looks_like_paragraph(line: &str) -> bool {
 fn is_header_or_chrome(line: &str) -> bool {
     let line = DATE_PREFIX.replace(line, "");
     let line = chrome::strip_prefix(&line);
-    line.is_empty()
-        || READING_TIME.is_match(line)
-        || STAMP
-            .captures(line)
-            .is_some_and(|c| dates::parse(&c[2]).is_some())
-        || BYLINE
-            .captures(line)
-            .is_some_and(|c| parse_byline(&c[1]).is_some())
-        || SOURCE_LINE.is_match(line)
-        || chrome::is_chrome(line)
+    line.is_empty() || classify(line).is_some() || chrome::is_chrome(line)
 }
 
-/// Recognizes one header line and records it; `false` leaves the line in the body.
-fn take_header_line(line: &str, header: &mut Header, seen_content: usize) -> bool {
+/// A line of the header zone, recognized.
+enum HeaderLine {
+    ReadingTime,
+    Stamp {
+        updated: bool,
+        ts: Timestamp,
+    },
+    Byline {
+        authors: Vec<String>,
+        source: Option<String>,
+    },
+    /// `CNN -` alone on a line.
+    Source(String),
+}
+
+/// What kind of header line `line` is, if any. Pure: [`take_header_line`] records it, the
+/// headline lookahead only asks.
+fn classify(line: &str) -> Option<HeaderLine> {
     if READING_TIME.is_match(line) {
-        return true;
+        return Some(HeaderLine::ReadingTime);
     }
     if let Some(c) = STAMP.captures(line)
         && let Some(ts) = dates::parse(&c[2])
     {
         let kind = c[1].to_ascii_lowercase();
-        if kind.contains("updated") || kind == "modified" {
-            header.updated = max_ts(header.updated, ts);
-        } else {
-            header.published = min_ts(header.published, ts);
-        }
-        return true;
+        return Some(HeaderLine::Stamp {
+            updated: kind.contains("updated") || kind == "modified",
+            ts,
+        });
     }
     if let Some(c) = BYLINE.captures(line)
         && let Some((authors, source)) = parse_byline(&c[1])
     {
-        for a in authors {
-            if !header.authors.contains(&a) {
-                header.authors.push(a);
+        return Some(HeaderLine::Byline { authors, source });
+    }
+    SOURCE_LINE
+        .captures(line)
+        .map(|c| HeaderLine::Source(c[1].to_string()))
+}
+
+/// Recognizes one header line and records it; `false` leaves the line in the body. A bare
+/// source line counts only before the story's second line of content.
+fn take_header_line(line: &str, header: &mut Header, seen_content: usize) -> bool {
+    match classify(line) {
+        None => false,
+        Some(HeaderLine::ReadingTime) => true,
+        Some(HeaderLine::Stamp { updated: true, ts }) => {
+            header.updated = max_ts(header.updated, ts);
+            true
+        }
+        Some(HeaderLine::Stamp { updated: false, ts }) => {
+            header.published = min_ts(header.published, ts);
+            true
+        }
+        Some(HeaderLine::Byline { authors, source }) => {
+            for a in authors {
+                if !header.authors.contains(&a) {
+                    header.authors.push(a);
+                }
             }
+            if header.source.is_none() {
+                header.source = source;
+            }
+            true
         }
-        if header.source.is_none() {
-            header.source = source;
+        Some(HeaderLine::Source(name)) if seen_content <= 1 => {
+            header.source.get_or_insert(name);
+            true
         }
-        return true;
+        Some(HeaderLine::Source(_)) => false,
     }
-    if seen_content <= 1
-        && let Some(c) = SOURCE_LINE.captures(line)
-    {
-        header.source.get_or_insert_with(|| c[1].to_string());
-        return true;
-    }
-    false
 }
 
 fn min_ts(cur: Option<Timestamp>, new: Timestamp) -> Option<Timestamp> {

@@ -24,11 +24,20 @@ pub fn extract(html: &str, header: &mut Header) -> Vec<String> {
     *header = meta::extract(&doc);
     let lines = content::main_text(&doc);
     // The headline often opens the article container too; it belongs in the header only.
-    let title = header.title.as_deref().map(|t| t.to_lowercase());
-    lines
-        .into_iter()
-        .filter(|l| Some(l.to_lowercase()) != title)
-        .collect()
+    let lower = |s: &str| {
+        s.chars()
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<char>>()
+    };
+    let Some(title) = header.title.as_deref().map(lower) else {
+        return lines;
+    };
+    let is_title = |l: &str| {
+        l.chars()
+            .flat_map(char::to_lowercase)
+            .eq(title.iter().copied())
+    };
+    lines.into_iter().filter(|l| !is_title(l)).collect()
 }
 
 fn truncate(s: &str, max: usize) -> &str {
