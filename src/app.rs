@@ -57,6 +57,14 @@ fn report_skips(skipped: &[Skip]) {
     }
 }
 
+fn report_warnings(warnings: &[String]) {
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    for w in warnings {
+        let _ = writeln!(err, "newsdedup: warning: {w}");
+    }
+}
+
 fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     let cfg = args.config();
     let report = args.reporting();
@@ -65,6 +73,7 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     bar.finish();
     let outcome = outcome?;
     report_skips(&outcome.skipped);
+    report_warnings(&outcome.warnings);
     let stats = output::StatsRecord::new(&outcome.stats, &outcome.skipped);
     if let Some(path) = &report.stats_json {
         output::to_file(path, |w| output::write_stats_json(w, &stats))
@@ -87,7 +96,7 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
         exit::ERROR
     } else if args.fail_on_duplicates && outcome.stories.iter().any(|s| s.members.len() > 1) {
         exit::DUPLICATES
-    } else if args.strict && !outcome.skipped.is_empty() {
+    } else if args.strict && !(outcome.skipped.is_empty() && outcome.warnings.is_empty()) {
         exit::SKIPPED
     } else {
         exit::OK

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::normalize::{Article, Timestamp};
+use crate::shingle::Shingle;
 use crate::verify::{shared_coverage, similarity};
 
 /// How the canonical version of a story is chosen.
@@ -60,16 +61,23 @@ impl Story {
     }
 }
 
+/// What this stage reads of every document, indexed by document number.
+#[derive(Debug, Clone, Copy)]
+pub struct Versions<'a> {
+    /// Header fields and paths (bodies are not read here: they may have been dropped).
+    pub articles: &'a [Article],
+    /// XXH3-64 of each normalized body.
+    pub body_hashes: &'a [u64],
+    /// Sorted, deduplicated shingles.
+    pub shingles: &'a [Vec<Shingle>],
+}
+
 /// Builds the story records, ordered by their first member's path.
-pub fn build(
-    groups: &[Vec<u32>],
-    articles: &[Article],
-    shingles: &[Vec<crate::shingle::Shingle>],
-    rule: CanonicalRule,
-) -> Vec<Story> {
+pub fn build(groups: &[Vec<u32>], versions: Versions<'_>, rule: CanonicalRule) -> Vec<Story> {
+    let articles = versions.articles;
     let mut stories: Vec<Story> = groups
         .iter()
-        .map(|g| build_one(g, articles, shingles, rule))
+        .map(|g| build_one(g, versions, rule))
         .collect();
     stories.sort_by(|a, b| {
         let pa = &articles[a.members[0].doc as usize].path;
@@ -79,12 +87,12 @@ pub fn build(
     stories
 }
 
-fn build_one(
-    group: &[u32],
-    articles: &[Article],
-    shingles: &[Vec<crate::shingle::Shingle>],
-    rule: CanonicalRule,
-) -> Story {
+fn build_one(group: &[u32], versions: Versions<'_>, rule: CanonicalRule) -> Story {
+    let Versions {
+        articles,
+        body_hashes,
+        shingles,
+    } = versions;
     let coverage = shared_coverage(group, shingles);
     let score = |i: usize| {
         let d = group[i] as usize;
@@ -159,7 +167,7 @@ fn build_one(
         }
     }
     Story {
-        id: story_id(group, articles),
+        id: story_id(group, body_hashes),
         canonical,
         members,
         title,
@@ -181,13 +189,15 @@ fn most_common(items: impl Iterator<Item = String>) -> Option<String> {
         .map(|(s, _)| s)
 }
 
+/// The hash a story id is made of: XXH3-64 of a normalized body.
+pub fn body_hash(body: &str) -> u64 {
+    xxh3_64(body.as_bytes())
+}
+
 /// A stable story id: XXH3-64 of the sorted XXH3-64 hashes of the members' normalized bodies,
 /// as 16 hex digits. It does not depend on paths, argument order or thread count.
-pub fn story_id(group: &[u32], articles: &[Article]) -> String {
-    let mut hashes: Vec<u64> = group
-        .iter()
-        .map(|&d| xxh3_64(articles[d as usize].body.as_bytes()))
-        .collect();
+pub fn story_id(group: &[u32], body_hashes: &[u64]) -> String {
+    let mut hashes: Vec<u64> = group.iter().map(|&d| body_hashes[d as usize]).collect();
     hashes.sort_unstable();
     let bytes: Vec<u8> = hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
     format!("{:016x}", xxh3_64(&bytes))
@@ -225,12 +235,13 @@ mod tests {
             vec![1, 2, 3, 4, 5],
             vec![4, 5, 100, 101, 102, 103, 104],
         ];
-        let stories = build(
-            &[vec![0, 1, 2]],
-            &articles,
-            &shingles,
-            CanonicalRule::Coverage,
-        );
+        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let versions = Versions {
+            articles: &articles,
+            body_hashes: &hashes,
+            shingles: &shingles,
+        };
+        let stories = build(&[vec![0, 1, 2]], versions, CanonicalRule::Coverage);
         let s = &stories[0];
         assert_eq!(s.canonical, 1);
         assert_eq!(
@@ -242,33 +253,18 @@ mod tests {
         assert_eq!(s.published.unwrap().to_string(), "2017-03-02");
         assert_eq!(s.updated.unwrap().to_string(), "2017-03-04");
         assert!((s.weakest_similarity() - 2.0 / 5.0).abs() < 1e-9);
-        let longest = build(
-            &[vec![0, 1, 2]],
-            &articles,
-            &shingles,
-            CanonicalRule::Longest,
-        );
+        let longest = build(&[vec![0, 1, 2]], versions, CanonicalRule::Longest);
         assert_eq!(longest[0].canonical, 2);
-        let latest = build(
-            &[vec![0, 1, 2]],
-            &articles,
-            &shingles,
-            CanonicalRule::Latest,
-        );
+        let latest = build(&[vec![0, 1, 2]], versions, CanonicalRule::Latest);
         assert_eq!(latest[0].canonical, 2);
-        let earliest = build(
-            &[vec![0, 1, 2]],
-            &articles,
-            &shingles,
-            CanonicalRule::Earliest,
-        );
+        let earliest = build(&[vec![0, 1, 2]], versions, CanonicalRule::Earliest);
         assert_eq!(earliest[0].canonical, 1);
     }
 
     #[test]
     fn story_id_ignores_order() {
-        let articles = vec![article("a", "one", "", &[]), article("b", "two", "", &[])];
-        assert_eq!(story_id(&[0, 1], &articles), story_id(&[1, 0], &articles));
-        assert_ne!(story_id(&[0], &articles), story_id(&[1], &articles));
+        let hashes = [body_hash("one"), body_hash("two")];
+        assert_eq!(story_id(&[0, 1], &hashes), story_id(&[1, 0], &hashes));
+        assert_ne!(story_id(&[0], &hashes), story_id(&[1], &hashes));
     }
 }

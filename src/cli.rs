@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::canonical::CanonicalRule;
-use crate::config::{Config, Reporting, default_threads};
+use crate::config::{Config, DEFAULT_TEXT_MEMORY_MIB, Reporting, default_threads};
 use crate::input::{ExtFilter, FileList, InputKind};
 use crate::{eval, output, progress};
 
@@ -88,7 +88,8 @@ pub struct RunArgs {
     #[arg(long)]
     pub fail_on_duplicates: bool,
 
-    /// Exit with status 3 when any input was skipped.
+    /// Exit with status 3 when any input was skipped (or a canonical text changed on disk
+    /// before it was read again, see --text-memory).
     #[arg(long)]
     pub strict: bool,
 
@@ -137,6 +138,12 @@ pub struct PipelineArgs {
     /// Worker threads (default: the available cores). Output is the same for every value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Memory for article text between reading and output, in MiB. Beyond it, texts are
+    /// dropped once fingerprinted and the canonical versions are read again from their files
+    /// when the stories are written: slower, same output, memory bounded.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_TEXT_MEMORY_MIB)]
+    pub text_memory: usize,
 
     /// Two versions join when the Jaccard similarity of their shingle sets reaches this.
     #[arg(long, value_name = "T", default_value_t = 0.5, value_parser = unit_interval)]
@@ -315,6 +322,7 @@ impl PipelineArgs {
             .filter(|&n| n > 0)
             .unwrap_or_else(default_threads);
         cfg.shingle_k = usize::from(self.shingle_size);
+        cfg.text_memory = self.text_memory.saturating_mul(1 << 20);
         cfg.cluster.jaccard = self.jaccard;
         cfg.cluster.containment = self.containment;
         cfg.cluster.center_floor = self.center_floor;

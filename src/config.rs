@@ -27,6 +27,10 @@ pub struct Config {
     pub candidates: CandidateParams,
     pub cluster: ClusterParams,
     pub canonical: CanonicalRule,
+    /// Bytes of article text kept in memory between reading and output. Texts read beyond it
+    /// are dropped once fingerprinted and read again from their files for the stories'
+    /// canonical versions, which bounds memory on large corpora. The output is the same.
+    pub text_memory: usize,
 }
 
 impl Config {
@@ -43,9 +47,13 @@ impl Config {
             candidates: CandidateParams::default(),
             cluster: ClusterParams::default(),
             canonical: CanonicalRule::default(),
+            text_memory: DEFAULT_TEXT_MEMORY_MIB << 20,
         }
     }
 }
+
+/// Default of `--text-memory`, in MiB.
+pub const DEFAULT_TEXT_MEMORY_MIB: usize = 512;
 
 /// The number of cores available to this process.
 pub fn default_threads() -> usize {

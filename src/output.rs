@@ -206,6 +206,10 @@ pub struct StatsRecord<'a> {
     pub ignored_by_ext: usize,
     pub candidate_pairs: usize,
     pub verified_pairs: usize,
+    /// Texts dropped after fingerprinting to stay within `--text-memory`.
+    pub texts_dropped: usize,
+    /// Canonical texts read again from their files for the output.
+    pub texts_reread: usize,
     /// Wall time of each stage, in order.
     pub stages: Vec<StageRecord>,
     pub seconds: f64,
@@ -247,6 +251,8 @@ impl<'a> StatsRecord<'a> {
             ignored_by_ext: stats.ignored_by_ext,
             candidate_pairs: stats.candidate_pairs,
             verified_pairs: stats.verified_pairs,
+            texts_dropped: stats.texts_dropped,
+            texts_reread: stats.texts_reread,
             stages: stats
                 .stages
                 .iter()
@@ -292,6 +298,10 @@ pub fn write_stats_table<W: Write + ?Sized>(out: &mut W, stats: &StatsRecord) ->
     );
     row("  largest (versions)", stats.largest_story.to_string());
     row("bytes", stats.bytes.to_string());
+    if stats.texts_dropped > 0 {
+        row("texts dropped (--text-memory)", stats.texts_dropped.to_string());
+        row("  read again", stats.texts_reread.to_string());
+    }
     for s in &stats.stages {
         row(&format!("time {}", s.stage), format!("{:.3} s", s.seconds));
     }

@@ -1,6 +1,8 @@
 //! The pipeline, stage by stage: paths → bytes → text → articles → fingerprints → candidate
 //! pairs → verified similarities → stories → canonical records. Output is the caller's.
 
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -20,6 +22,9 @@ pub struct Outcome {
     pub stories: Vec<Story>,
     /// Inputs that did not become articles, in input order.
     pub skipped: Vec<Skip>,
+    /// Canonical versions whose text could not be read again for the output (`--text-memory`):
+    /// the file changed or vanished during the run. One line each, naming the file.
+    pub warnings: Vec<String>,
     /// Arguments that do not exist.
     pub missing_args: usize,
     pub stats: Stats,
@@ -42,6 +47,10 @@ pub struct Stats {
     pub multi_version_stories: usize,
     /// Versions in the largest story.
     pub largest_story: usize,
+    /// Texts dropped after fingerprinting to stay within `--text-memory`.
+    pub texts_dropped: usize,
+    /// Canonical texts read again for the output.
+    pub texts_reread: usize,
     /// (stage name, wall time)
     pub stages: Vec<(&'static str, Duration)>,
 }
@@ -63,6 +72,9 @@ impl Progress for Silent {}
 struct Doc {
     article: Article,
     shingles: Vec<Shingle>,
+    body_hash: u64,
+    /// Where to read the body again, when it was dropped.
+    reread: Option<PathBuf>,
 }
 
 /// Reads, decodes and normalizes one file.
@@ -129,7 +141,13 @@ pub fn compared_text(a: &Article) -> std::borrow::Cow<'_, str> {
 /// with other thresholds (`eval --sweep`) reuses it.
 #[derive(Debug, Default)]
 pub struct Prepared {
+    /// Header fields and paths of every article. A body is empty when it was dropped to stay
+    /// within `--text-memory` (its `reread` entry says where to read it again).
     pub articles: Vec<Article>,
+    /// XXH3-64 of each normalized body, kept when the body is not.
+    pub body_hashes: Vec<u64>,
+    /// For each article whose body was dropped, the file it is read again from.
+    pub reread: Vec<Option<PathBuf>>,
     /// Sorted, deduplicated shingle hashes per article.
     pub shingles: Vec<Vec<Shingle>>,
     /// Verified pairs whose Jaccard or containment reached the floor they were verified at.
@@ -168,7 +186,8 @@ pub fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> anyhow:
     Ok(pool.install(f))
 }
 
-/// Clusters prepared documents and builds the story records.
+/// Clusters prepared documents and builds the story records, with the text of every canonical
+/// version in place.
 pub fn finish(
     prepared: Prepared,
     params: &cluster::ClusterParams,
@@ -176,13 +195,21 @@ pub fn finish(
 ) -> Outcome {
     let (stories, stages) = stories(&prepared, params, rule);
     let Prepared {
-        articles,
+        mut articles,
+        body_hashes,
+        reread,
         skipped,
         missing_args,
         mut stats,
         ..
     } = prepared;
     stats.stages.extend(stages);
+    let clock = Instant::now();
+    let (warnings, reread_count) = restore_texts(&stories, &mut articles, &body_hashes, &reread);
+    stats.texts_reread = reread_count;
+    if reread_count > 0 {
+        stats.stages.push(("reread", clock.elapsed()));
+    }
     stats.stories = stories.len();
     stats.multi_version_stories = stories.iter().filter(|s| s.members.len() > 1).count();
     stats.largest_story = stories.iter().map(|s| s.members.len()).max().unwrap_or(0);
@@ -190,9 +217,55 @@ pub fn finish(
         articles,
         stories,
         skipped,
+        warnings,
         missing_args,
         stats,
     }
+}
+
+/// Reads again the bodies of canonical versions that were dropped, checking each against the
+/// hash taken at the first reading. Returns one warning per file that changed or vanished (its
+/// text is then the new reading, or empty) and the number of files read.
+fn restore_texts(
+    stories: &[Story],
+    articles: &mut [Article],
+    body_hashes: &[u64],
+    reread: &[Option<PathBuf>],
+) -> (Vec<String>, usize) {
+    let wanted: Vec<(u32, InputFile)> = stories
+        .iter()
+        .filter_map(|s| {
+            let doc = s.canonical;
+            let path = reread[doc as usize].clone()?;
+            let display = articles[doc as usize].path.clone();
+            Some((doc, InputFile { path, display }))
+        })
+        .collect();
+    let texts: Vec<(u32, String, Option<String>)> = wanted
+        .par_iter()
+        .map(|(doc, file)| {
+            let (body, problem) = match load(file) {
+                Ok((a, _)) if canonical::body_hash(&a.body) == body_hashes[*doc as usize] => {
+                    (a.body, None)
+                }
+                Ok((a, _)) => (a.body, Some("changed during the run".to_string())),
+                Err(reason) => (String::new(), Some(reason.to_string())),
+            };
+            let warning = problem.map(|why| {
+                format!(
+                    "{}: {why}, when read again for its story's text",
+                    file.display
+                )
+            });
+            (*doc, body, warning)
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    for (doc, body, warning) in texts {
+        articles[doc as usize].body = body;
+        warnings.extend(warning);
+    }
+    (warnings, wanted.len())
 }
 
 /// The stories of prepared documents at the given thresholds, with the wall time of each stage.
@@ -216,7 +289,12 @@ pub fn stories(
     let groups = cluster::cluster(&prepared.similarities, &docs, params);
     let cluster_time = clock.elapsed();
     let clock = Instant::now();
-    let stories = canonical::build(&groups, &prepared.articles, &prepared.shingles, rule);
+    let versions = canonical::Versions {
+        articles: &prepared.articles,
+        body_hashes: &prepared.body_hashes,
+        shingles: &prepared.shingles,
+    };
+    let stories = canonical::build(&groups, versions, rule);
     let stages = vec![("cluster", cluster_time), ("canonical", clock.elapsed())];
     (stories, stages)
 }
@@ -242,6 +320,9 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     lap(&mut stats, "list");
 
     progress.stage("read", Some(gathered.sources.len()));
+    // Bodies are kept while they fit in `text_memory`; beyond it, a file's body is dropped once
+    // fingerprinted (records from JSONL cannot be read again, so theirs are always kept).
+    let kept_text = AtomicUsize::new(0);
     let loaded: Vec<Result<(Doc, u64), Skip>> = gathered
         .sources
         .par_iter()
@@ -250,12 +331,30 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                 path: src.display().to_string(),
                 reason,
             };
-            let loaded = load_source(src).map_err(skip).and_then(|(article, len)| {
+            let loaded = load_source(src).map_err(skip).and_then(|(mut article, len)| {
                 let shingles = shingle::shingles(&compared_text(&article), cfg.shingle_k);
                 if shingles.is_empty() {
                     return Err(skip(SkipReason::NoText));
                 }
-                Ok((Doc { article, shingles }, len))
+                let body_hash = canonical::body_hash(&article.body);
+                let size = article.body.len();
+                let reread = match src {
+                    Source::File(f)
+                        if kept_text.fetch_add(size, Ordering::Relaxed) + size
+                            > cfg.text_memory =>
+                    {
+                        article.body = String::new();
+                        Some(f.path.clone())
+                    }
+                    _ => None,
+                };
+                let doc = Doc {
+                    article,
+                    shingles,
+                    body_hash,
+                    reread,
+                };
+                Ok((doc, len))
             });
             progress.advance(1);
             loaded
@@ -277,8 +376,16 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
 
     progress.stage("minhash", None);
 
-    let (articles, shingles): (Vec<Article>, Vec<Vec<Shingle>>) =
-        docs.into_iter().map(|d| (d.article, d.shingles)).unzip();
+    let n = docs.len();
+    let (mut articles, mut shingles) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut body_hashes, mut reread) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for d in docs {
+        stats.texts_dropped += usize::from(d.reread.is_some());
+        articles.push(d.article);
+        shingles.push(d.shingles);
+        body_hashes.push(d.body_hash);
+        reread.push(d.reread);
+    }
     let signatures: Vec<minhash::Signature> = shingles
         .par_iter()
         .map(|s| minhash::one_permutation(s, cfg.bins))
@@ -300,6 +407,8 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
 
     Ok(Prepared {
         articles,
+        body_hashes,
+        reread,
         shingles,
         similarities,
         skipped,

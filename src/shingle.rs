@@ -59,6 +59,8 @@ pub fn shingles(text: &str, k: usize) -> Vec<Shingle> {
     };
     out.sort_unstable();
     out.dedup();
+    // Kept until the end of the run: no spare capacity.
+    out.shrink_to_fit();
     out
 }
 
