@@ -5,6 +5,7 @@ mod bad_input;
 mod corpora;
 mod eval;
 mod matrix;
+mod patterns;
 mod props;
 mod scripting;
 mod seeds;
