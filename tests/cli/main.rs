@@ -4,6 +4,7 @@
 mod bad_input;
 mod corpora;
 mod eval;
+mod malformed;
 mod matrix;
 mod patterns;
 mod props;
