@@ -2,9 +2,10 @@
 //!
 //! Order of evidence: a byte-order mark; valid UTF-8 (a page saved as UTF-8 often keeps its old
 //! `<meta charset>`); a charset declared in the first 4 KB (`<meta charset>`, `http-equiv`,
-//! `<?xml encoding>`); otherwise chardetng's guess. Decoding never fails on bad bytes (they
-//! become U+FFFD); a file is only refused when it is empty, binary, or decodes to mostly
-//! control characters.
+//! `<?xml encoding>`); otherwise chardetng's guess. Mojibake already in the text (`â€™`, `Ã©`)
+//! is then repaired where it is unambiguous ([`super::mojibake`]). Decoding never fails on bad
+//! bytes (they become U+FFFD); a file is only refused when it is empty, binary, or decodes to
+//! mostly control characters.
 
 use std::sync::LazyLock;
 
@@ -73,6 +74,10 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
 }
 
 fn finish(text: String, enc: &'static Encoding) -> Result<Decoded, DecodeError> {
+    let text = match super::mojibake::repair(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(fixed) => fixed,
+    };
     let mut total = 0usize;
     let mut bad = 0usize;
     for c in text.chars() {
@@ -139,6 +144,29 @@ mod tests {
                 (want, got) => panic!("{input:?}: want {want:?}, got {got:?}"),
             }
         }
+    }
+
+    #[test]
+    fn mojibake_is_repaired_after_decoding() {
+        // UTF-8 text that went through windows-1252 once.
+        let d =
+            decode("It\u{e2}\u{20ac}\u{2122}s the \u{c3}\u{a9}t\u{c3}\u{a9}".as_bytes()).unwrap();
+        assert_eq!(d.text, "It\u{2019}s the \u{e9}t\u{e9}");
+        // A windows-1252 file holding mojibake bytes (here applied twice) next to real ones.
+        let d =
+            decode(b"<meta charset=\"windows-1252\">It\xc3\xa2\xe2\x82\xac\xe2\x84\xa2s caf\xe9")
+                .unwrap();
+        assert_eq!(d.encoding, "windows-1252");
+        assert_eq!(
+            d.text,
+            "<meta charset=\"windows-1252\">It\u{2019}s caf\u{e9}"
+        );
+        let d = decode(b"<meta charset=\"windows-1252\">It\xe2\x80\x99s caf\xc3\xa9 \xff").unwrap();
+        assert_eq!(d.encoding, "windows-1252");
+        assert_eq!(
+            d.text,
+            "<meta charset=\"windows-1252\">It\u{2019}s caf\u{e9} \u{ff}"
+        );
     }
 
     #[test]

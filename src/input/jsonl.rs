@@ -52,6 +52,11 @@ pub fn parse_line(line: &[u8], at: &str) -> Result<Record, String> {
         (None, Some(h)) => (h, true),
         (None, None) => return Err("has neither \"text\" nor \"html\"".into()),
     };
+    // Records skip byte decoding, but their text can carry mojibake as much as a file can.
+    let text = match super::mojibake::repair(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(fixed) => fixed,
+    };
     let date = match raw.date.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => {

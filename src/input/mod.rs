@@ -7,6 +7,7 @@
 pub mod decode;
 pub mod jsonl;
 pub mod list;
+pub mod mojibake;
 pub mod sources;
 pub mod walk;
 

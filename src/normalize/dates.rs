@@ -192,9 +192,11 @@ static REUTERS: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("reuters regex")
 });
+/// `10:43 PM ET`, `08:15 GMT`: the space before am/pm is inside its optional group, so that a
+/// 24-hour time leaves its space to the zone.
 static TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i-u)(?-u:\b)(\d{{1,2}})[:.](\d{{2}})(?::(\d{{2}}))?\s*([ap]\.?m\.?)?(?:\s+({ZONES})(?-u:\b))?"
+        r"(?i-u)(?-u:\b)(\d{{1,2}})[:.](\d{{2}})(?::(\d{{2}}))?(?:\s*([ap]\.?m\.?))?(?:\s+({ZONES})(?-u:\b))?"
     ))
     .expect("time regex")
 });
@@ -324,6 +326,11 @@ mod tests {
             ("March 2, 2017", Some("2017-03-02")),
             ("Sept. 14th, 2006", Some("2006-09-14")),
             ("2 March 2017", Some("2017-03-02")),
+            ("3 March 2017 08:15 GMT", Some("2017-03-03T08:15:00Z")),
+            (
+                "Fri March 3, 2017 8:15 am GMT",
+                Some("2017-03-03T08:15:00Z"),
+            ),
             ("28/12/2006 - 18:32:11", Some("2006-12-28T18:32:11")),
             ("01/23/2007", Some("2007-01-23")),
             ("03.04.2024", Some("2024-04-03")),

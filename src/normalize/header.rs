@@ -158,6 +158,9 @@ enum HeaderLine {
     },
     /// `CNN -` alone on a line.
     Source(String),
+    /// A line that is only a date (`28/12/2006 - 18:32:11`): the publication date when the
+    /// page gave none.
+    BareDate(Timestamp),
 }
 
 /// What kind of header line `line` is, if any. Pure: [`take_header_line`] records it, the
@@ -180,9 +183,52 @@ fn classify(line: &str) -> Option<HeaderLine> {
     {
         return Some(HeaderLine::Byline { authors, source });
     }
+    if let Some(ts) = bare_date(line) {
+        return Some(HeaderLine::BareDate(ts));
+    }
     SOURCE_LINE
         .captures(line)
         .map(|c| HeaderLine::Source(c[1].to_string()))
+}
+
+/// Words a date line may hold besides numbers (compared lower-case): months, weekdays, am/pm
+/// (`a.m.` too), `at`, time zones.
+const DATE_WORDS: &str = "jan january feb february mar march apr april may jun june jul july \
+    aug august sep sept september oct october nov november dec december mon monday tue tues \
+    tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday am pm a p m \
+    at utc gmt est edt et cst cdt ct mst mdt mt pst pdt pt bst cet cest";
+
+/// A short line made of nothing but a date and time: numbers and separators (`28/12/2006 -
+/// 18:32:11`, `2017-03-02T22:43:00Z`), ordinals, month and weekday names, am/pm, time zones.
+fn bare_date(line: &str) -> Option<Timestamp> {
+    if line.len() > 60
+        || !line.bytes().any(|b| b.is_ascii_digit())
+        || !line
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b" ,|/.:-+()".contains(&b))
+    {
+        return None;
+    }
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let word = line[start..i].to_ascii_lowercase();
+        let after_digit = start > 0 && b[start - 1].is_ascii_digit();
+        let ok = DATE_WORDS.split_ascii_whitespace().any(|w| w == word)
+            || (after_digit && matches!(word.as_str(), "st" | "nd" | "rd" | "th" | "t" | "z"));
+        if !ok {
+            return None;
+        }
+    }
+    dates::parse(line)
 }
 
 /// Recognizes one header line and records it; `false` leaves the line in the body. A bare
@@ -215,6 +261,10 @@ fn take_header_line(line: &str, header: &mut Header, seen_content: usize) -> boo
             true
         }
         Some(HeaderLine::Source(_)) => false,
+        Some(HeaderLine::BareDate(ts)) => {
+            header.published.get_or_insert(ts);
+            true
+        }
     }
 }
 
@@ -412,6 +462,29 @@ mod tests {
                 "By the end of the week, more had died."
             ]
         );
+    }
+
+    #[test]
+    fn bare_date_table() {
+        for (line, want) in [
+            ("28/12/2006 - 18:32:11", Some("2006-12-28T18:32:11")),
+            ("Thu March 2, 2017", Some("2017-03-02")),
+            (
+                "March 2nd, 2017 | 10:43 PM ET",
+                Some("2017-03-02T22:43:00-05:00"),
+            ),
+            ("26-FEB-1987 15:01:01.79", Some("1987-02-26T15:01:01")),
+            ("2017-03-02T22:43:00Z", Some("2017-03-02T22:43:00Z")),
+            ("2017", None),
+            ("Talks resume on March 2, 2017", None),
+            ("Mayday March 2, 2017", None),
+        ] {
+            assert_eq!(
+                bare_date(line).map(|t| t.to_string()).as_deref(),
+                want,
+                "{line}"
+            );
+        }
     }
 
     #[test]

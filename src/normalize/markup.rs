@@ -23,17 +23,22 @@ static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ANY_TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"</?[A-Za-z!?][^<>]*>").expect("tag regex"));
-static LEFTOVER_NUMERIC_REF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"&#(?:[xX][0-9A-Fa-f]{1,8}|[0-9]{1,10});").expect("numeric ref regex")
-});
+static LEFTOVER_NUMERIC_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"&#(?:[xX][0-9A-Fa-f]+|[0-9]+);").expect("numeric ref regex"));
 
-/// Decodes HTML entities until nothing changes. Numeric references that do not name a usable
-/// character (`&#3;`, `&#xFFFFFFFF;`) are removed rather than left in the text.
+/// An ampersand escaped any number of times (`&amp;amp;amp;`, `&#38;#38;`).
+static AMP_CHAIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"&(?:amp;|AMP;|#0*38;|#[xX]0*26;)+").expect("amp chain regex"));
+
+/// Decodes HTML entities until nothing changes. An escaped ampersand chain becomes `&` first,
+/// in one pass, so that escaping nested deeper than the rounds still decodes. Numeric
+/// references that do not name a usable character (`&#3;`, `&#xFFFFFFFF;`) are removed rather
+/// than left in the text.
 pub fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
         return Cow::Borrowed(s);
     }
-    let mut cur: Cow<'_, str> = Cow::Borrowed(s);
+    let mut cur: Cow<'_, str> = AMP_CHAIN.replace_all(s, "&");
     for _ in 0..MAX_ENTITY_ROUNDS {
         match html_escape::decode_html_entities(cur.as_ref()) {
             Cow::Borrowed(_) => break,
@@ -189,10 +194,15 @@ mod tests {
             ),
             ("&amp;lt;b&amp;gt;x", "<b>x"),
             ("a &amp;amp;amp; b", "a & b"),
+            (
+                "fifty &amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;lt;b&amp;#38;#x26;#8217;",
+                "fifty <b\u{2019}",
+            ),
             ("index.php?d=314&amp;id=1957", "index.php?d=314&id=1957"),
             ("ISIS&#39; occupation", "ISIS' occupation"),
             ("&quot;historic value&quot;", "\"historic value\""),
             ("bad &#xFFFFFFFF; ref", "bad   ref"),
+            ("long &#99999999999; &#x0000000110000; ref", "long     ref"),
             ("ctrl &#3;&#5;x", "ctrl   x"),
             ("no semicolon &amp", "no semicolon &amp"),
         ] {

@@ -4,7 +4,9 @@
 mod bad_input;
 mod corpora;
 mod eval;
+mod malformed;
 mod matrix;
+mod patterns;
 mod props;
 mod scripting;
 mod seeds;

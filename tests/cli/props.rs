@@ -128,6 +128,81 @@ proptest! {
     }
 }
 
+/// Pieces of text around mojibake: ASCII, legitimate accented letters and punctuation, the
+/// lead and continuation characters of windows-1252 mojibake, lost bytes, and whole mojibake
+/// sequences (once and twice applied).
+const MOJIBAKE_PIECES: &[&str] = &[
+    "a",
+    "e",
+    "s",
+    " ",
+    ".",
+    "\n",
+    "caf\u{e9}",
+    "\u{e0}",
+    "\u{fc}",
+    "\u{df}",
+    "\u{f1}",
+    "\u{c4}",
+    "\u{c3}",
+    "\u{c2}",
+    "\u{e2}",
+    "\u{f0}",
+    "\u{ef}",
+    "\u{c5}",
+    "\u{d0}",
+    "\u{e4}",
+    "\u{e9}",
+    "\u{20ac}",
+    "\u{2122}",
+    "\u{a9}",
+    "\u{bc}",
+    "\u{201a}",
+    "\u{192}",
+    "\u{2026}",
+    "\u{2019}",
+    "\u{201c}",
+    "\u{201d}",
+    "\u{2013}",
+    "\u{2014}",
+    "\u{178}",
+    "\u{ab}",
+    "\u{bb}",
+    "\u{a0}",
+    "\u{bf}",
+    "\u{81}",
+    "\u{9d}",
+    "\u{fffd}",
+    "\u{e2}\u{20ac}\u{2122}",
+    "\u{c3}\u{a9}",
+    "\u{c3}\u{a2}\u{e2}\u{201a}\u{ac}\u{e2}\u{201e}\u{a2}",
+    "\u{c3}\u{192}\u{c2}\u{a9}",
+    "\u{d0}\u{bf}",
+    "\u{f0}\u{178}\u{2dc}\u{20ac}",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
+
+    #[test]
+    fn mojibake_repair_is_idempotent_and_keeps_ascii(
+        pieces in prop::collection::vec(prop::sample::select(MOJIBAKE_PIECES), 0..40),
+        any_text in "\\PC{0,40}",
+        ascii in "[ -~\n]{0,80}",
+    ) {
+        use newsdedup::input::mojibake::repair;
+        let text: String = pieces.concat();
+        for input in [text.as_str(), any_text.as_str()] {
+            let once = repair(input).into_owned();
+            let twice = repair(&once).into_owned();
+            prop_assert_eq!(&twice, &once, "input: {:?}", input);
+            prop_assert!(once.chars().count() <= input.chars().count());
+        }
+        let same = repair(&ascii).into_owned();
+        prop_assert_eq!(same, ascii);
+    }
+}
+
 /// Inputs proptest found on which normalization was not idempotent, fixed in
 /// `src/normalize/header.rs`: a short first body paragraph read as a headline the second time
 /// (a headline must now be followed by running text); a dateline alone on its line left an

@@ -1,5 +1,7 @@
 //! Whole HTML pages, through a real HTML parser (html5ever, via scraper).
 //!
+//! 0. [`guard`]: start tags past the nesting and formatting limits dropped, so that malformed
+//!    pages parse in linear time.
 //! 1. [`meta`]: header fields from `<title>`, `<meta>` tags, JSON-LD and byline elements.
 //! 2. [`content`]: the page cut into text blocks at block-level elements (script, style, nav,
 //!    forms and the like dropped), then the main article text found by text and link density.
@@ -7,6 +9,7 @@
 //! The result is a list of lines for the shared header extraction and chrome removal.
 
 pub mod content;
+pub mod guard;
 pub mod meta;
 
 use scraper::Html;
@@ -19,8 +22,8 @@ const MAX_HTML_BYTES: usize = 8 << 20;
 
 /// Extracts header fields into `header` and returns the main text as lines.
 pub fn extract(html: &str, header: &mut Header) -> Vec<String> {
-    let html = truncate(html, MAX_HTML_BYTES);
-    let doc = Html::parse_document(html);
+    let html = guard::defuse(truncate(html, MAX_HTML_BYTES));
+    let doc = Html::parse_document(&html);
     *header = meta::extract(&doc);
     let lines = content::main_text(&doc);
     // The headline often opens the article container too; it belongs in the header only.

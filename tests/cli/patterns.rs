@@ -1,0 +1,420 @@
+//! One hand-written fixture per normalization pattern (fixtures/patterns/): each goes through
+//! the library's decode and normalize, as the pipeline does, and the test checks the header
+//! fields it must yield and that the body is free of markup, entities and chrome and keeps the
+//! story's sentences.
+
+use newsdedup::input::{self, Decoded};
+use newsdedup::normalize::{self, Article, Format, chrome};
+
+use crate::util::fixtures;
+
+/// Decodes and normalizes `fixtures/patterns/NAME`.
+fn load(name: &str) -> (Decoded, Article) {
+    let path = fixtures().join("patterns").join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let decoded = input::decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    let article = normalize::normalize(name, &decoded.text);
+    (decoded, article)
+}
+
+fn ts(t: Option<normalize::Timestamp>) -> Option<String> {
+    t.map(|t| t.to_string())
+}
+
+/// The body has no tags, no entities, no mojibake, no chrome line, and holds each of `keeps`.
+fn assert_clean(a: &Article, keeps: &[&str]) {
+    let body = &a.body;
+    for bad in [
+        "<",
+        ">",
+        "&amp",
+        "&lt",
+        "&gt",
+        "&#",
+        "&nbsp",
+        "&quot",
+        "\u{FFFD}",
+        "\u{FEFF}",
+        "\u{e2}\u{20ac}",
+        "\u{c3}",
+    ] {
+        assert!(!body.contains(bad), "{}: body has {bad:?}:\n{body}", a.path);
+    }
+    for p in a.paragraphs() {
+        assert!(!chrome::is_chrome(p), "{}: chrome line {p:?}", a.path);
+    }
+    for k in keeps {
+        assert!(body.contains(k), "{}: body lacks {k:?}:\n{body}", a.path);
+    }
+}
+
+#[test]
+fn charset_declared_by_meta_charset() {
+    let (d, a) = load("charset-meta.html");
+    assert_eq!(d.encoding, "windows-1252");
+    assert_eq!(a.format, Format::Html);
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Harbour café reopens after the storm")
+    );
+    assert_eq!(a.header.authors, ["Marie Dubois"]);
+    assert_eq!(a.header.source.as_deref(), Some("Example Gazette"));
+    assert_clean(
+        &a,
+        &[
+            "The small café on the harbour front reopened on Monday",
+            // Curly quotes and the dash decoded right, then folded to plain ones.
+            "\"We didn't think we'd be back before summer,\" said the owner, Hélène Marchand, who has run the café since 1998 - and whose crème brûlée",
+            "a bakery lent the café its ovens",
+        ],
+    );
+    assert!(!a.body.contains("Marie Dubois"), "{}", a.body);
+}
+
+#[test]
+fn charset_declared_by_http_equiv() {
+    let (d, a) = load("charset-http-equiv.html");
+    assert_eq!(
+        d.encoding, "windows-1252",
+        "iso-8859-1 is read as windows-1252"
+    );
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Zürich council approves new tram line")
+    );
+    assert_clean(
+        &a,
+        &[
+            "The city council of Zürich approved a new tram line",
+            "\"Es ist ein großer Tag für die Stadt\", said councillor Jürg Müller",
+        ],
+    );
+}
+
+#[test]
+fn charset_undeclared_is_detected() {
+    let (d, a) = load("charset-undeclared.txt");
+    assert_eq!(d.encoding, "windows-1252");
+    assert_eq!(a.format, Format::Text);
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Pétanque club wins regional final")
+    );
+    assert_clean(
+        &a,
+        &[
+            "The pétanque club of Saint-Rémy won the regional final",
+            "\"Nous avons joué comme une équipe,\" said the club's captain, André Lefèvre",
+        ],
+    );
+}
+
+#[test]
+fn utf8_bom() {
+    let (d, a) = load("utf8-bom.txt");
+    assert_eq!(d.encoding, "UTF-8");
+    assert!(!d.text.starts_with('\u{FEFF}'));
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Library extends opening hours for exam season")
+    );
+    assert_clean(
+        &a,
+        &[
+            "The city library will stay open until midnight",
+            "signed by more than 2,000 people",
+        ],
+    );
+}
+
+#[test]
+fn mojibake_is_repaired() {
+    let (d, a) = load("mojibake.txt");
+    assert_eq!(d.encoding, "UTF-8");
+    assert!(
+        d.text.starts_with("Bakery\u{2019}s crème brûlée"),
+        "{}",
+        d.text
+    );
+    assert!(d.text.contains("\u{201C}a small miracle\u{201D}"));
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Bakery's crème brûlée wins national prize")
+    );
+    assert_clean(
+        &a,
+        &[
+            "\"a small miracle\" and praised its caramel, which the baker, José Martínez, burns by hand.",
+            "in 2009 - after twelve years as a pastry chef in Zürich - and still",
+            "comes with €5,000",
+        ],
+    );
+}
+
+#[test]
+fn double_escaped_entities() {
+    let (_, a) = load("double-escaped-entities.txt");
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Council approves budget for parks & playgrounds")
+    );
+    assert_clean(
+        &a,
+        &[
+            "the budget for parks & playgrounds on Wednesday",
+            "\"It's a fair compromise,\" said the mayor, Anna Lindqvist",
+            "sets aside €2 million for repairs - most of it",
+            "The final vote was 31 to 12.",
+        ],
+    );
+}
+
+#[test]
+fn byline_with_two_authors() {
+    let (_, a) = load("byline.txt");
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Storm closes mountain pass for second day")
+    );
+    assert_eq!(a.header.authors, ["Jane Doe", "John Roe"]);
+    assert_clean(
+        &a,
+        &[
+            "Snow and high winds kept the mountain pass closed",
+            "Road crews hope to reopen one lane",
+        ],
+    );
+    assert!(!a.body.contains("Jane Doe"), "{}", a.body);
+}
+
+/// A dateline pattern: the dateline recorded, the lede without it.
+fn dateline(name: &str, want: &str, source: Option<&str>, lede: &str) {
+    let (_, a) = load(name);
+    assert_eq!(a.header.dateline.as_deref(), Some(want), "{name}");
+    assert_eq!(a.header.source.as_deref(), source, "{name}");
+    assert!(
+        a.body.starts_with(lede),
+        "{name}: body does not start with {lede:?}:\n{}",
+        a.body
+    );
+    assert_clean(&a, &[lede]);
+}
+
+#[test]
+fn dateline_place_with_dash() {
+    dateline(
+        "dateline-beirut.txt",
+        "BEIRUT",
+        None,
+        "Power cuts spread across the Lebanese capital on Sunday",
+    );
+}
+
+#[test]
+fn dateline_place_and_date() {
+    dateline(
+        "dateline-salvador.txt",
+        "SALVADOR",
+        None,
+        "Heavy rain in the Brazilian state of Bahia",
+    );
+}
+
+#[test]
+fn dateline_cnn() {
+    dateline(
+        "dateline-cnn.txt",
+        "(CNN)",
+        Some("CNN"),
+        "A museum in northern Italy has returned a painting",
+    );
+}
+
+#[test]
+fn dateline_ap() {
+    dateline(
+        "dateline-ap.txt",
+        "(AP)",
+        Some("AP"),
+        "Firefighters battled a wildfire",
+    );
+}
+
+#[test]
+fn date_scraper_line() {
+    let (_, a) = load("date-scraper-line.txt");
+    assert_eq!(ts(a.header.date_line).as_deref(), Some("2021-11-05"));
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Ferry timetable changes from Monday")
+    );
+    assert_clean(&a, &["The island ferry will run every forty minutes"]);
+    assert!(!a.body.contains("2021"), "{}", a.body);
+}
+
+#[test]
+fn date_article_published_time() {
+    let (_, a) = load("date-published-time.html");
+    assert_eq!(
+        ts(a.header.published).as_deref(),
+        Some("2017-03-02T22:43:00-05:00")
+    );
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Rail strike called off after late-night talks")
+    );
+    assert_eq!(a.header.authors, ["Sam Rivera"]);
+    assert_eq!(a.header.source.as_deref(), Some("Example Times"));
+    assert_clean(
+        &a,
+        &[
+            "A rail strike planned for Friday was called off",
+            "members would vote on the offer next week.",
+        ],
+    );
+}
+
+#[test]
+fn date_json_ld() {
+    let (_, a) = load("date-json-ld.html");
+    assert_eq!(
+        ts(a.header.published).as_deref(),
+        Some("2020-09-15T08:30:00+02:00")
+    );
+    assert_eq!(
+        ts(a.header.updated).as_deref(),
+        Some("2020-09-16T10:00:00+02:00")
+    );
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("New lighthouse keeper arrives on the island")
+    );
+    assert_eq!(a.header.authors, ["Ingrid Berg", "Tomas Lind"]);
+    assert_eq!(a.header.source.as_deref(), Some("Example Coast News"));
+    assert_clean(
+        &a,
+        &[
+            "The island's new lighthouse keeper arrived on the morning boat",
+            "run a small museum in the old engine house.",
+        ],
+    );
+    assert!(!a.body.contains("datePublished"), "{}", a.body);
+}
+
+#[test]
+fn date_updated_stamp() {
+    let (_, a) = load("date-updated.txt");
+    assert_eq!(
+        ts(a.header.updated).as_deref(),
+        Some("2017-03-02T22:43:00-05:00")
+    );
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("City hall evacuated after gas leak")
+    );
+    assert_clean(
+        &a,
+        &[
+            "City hall was evacuated on Thursday afternoon",
+            "once engineers had sealed a cracked pipe.",
+        ],
+    );
+    assert!(!a.body.contains("Updated"), "{}", a.body);
+}
+
+#[test]
+fn date_published_stamp() {
+    let (_, a) = load("date-published.txt");
+    assert_eq!(
+        ts(a.header.published).as_deref(),
+        Some("2017-03-03T08:15:00Z")
+    );
+    assert_clean(
+        &a,
+        &[
+            "Orchard growers in the valley expect a record apple crop",
+            "the growers' association warned.",
+        ],
+    );
+    assert!(!a.body.contains("Published"), "{}", a.body);
+}
+
+#[test]
+fn date_numeric_day_first() {
+    let (_, a) = load("date-numeric.html");
+    assert_eq!(
+        ts(a.header.published).as_deref(),
+        Some("2006-12-28T18:32:11")
+    );
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Fishing fleet stays in port as gales continue")
+    );
+    assert_clean(
+        &a,
+        &[
+            "The fishing fleet stayed in port for a fifth day",
+            "allowing the boats to sail before the new year.",
+        ],
+    );
+    assert!(!a.body.contains("28/12/2006"), "{}", a.body);
+}
+
+#[test]
+fn date_reuters_newswire() {
+    let (_, a) = load("date-reuters.sgm");
+    assert_eq!(a.format, Format::Newswire);
+    assert_eq!(
+        ts(a.header.published).as_deref(),
+        Some("1987-02-26T15:01:01")
+    );
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("HARBOUR BOARD RAISES DOCK FEES")
+    );
+    assert_eq!(a.header.dateline.as_deref(), Some("ROTTERDAM"));
+    assert_clean(
+        &a,
+        &[
+            "The harbour board said it would raise dock fees by four pct from April 1, citing higher dredging costs.",
+            "the first in three years.",
+        ],
+    );
+    assert!(!a.body.contains("Reuter"), "{}", a.body);
+}
+
+#[test]
+fn chrome_lines_are_dropped() {
+    let (_, a) = load("chrome-lines.txt");
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Town votes to keep its last cinema")
+    );
+    assert_eq!(
+        a.paragraphs().collect::<Vec<_>>(),
+        [
+            "The town council voted on Tuesday to buy the last cinema in the high street, saving it from being turned into flats.",
+            "The cinema, which opened in 1936, will be run by a volunteer trust from next year.",
+        ]
+    );
+}
+
+#[test]
+fn html_template_around_an_article() {
+    let (_, a) = load("html-template.html");
+    assert_eq!(a.format, Format::Html);
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Bridge repairs finish a month early")
+    );
+    assert_eq!(a.header.source.as_deref(), Some("Example Herald"));
+    assert_eq!(
+        a.paragraphs().collect::<Vec<_>>(),
+        [
+            "Repairs to the old stone bridge over the river finished a month ahead of schedule, the county engineer said on Wednesday.",
+            "The bridge, built in 1821, was closed in May after divers found cracks in two of its piers, forcing drivers on a twenty-minute detour.",
+            "Traffic will return to both lanes on Saturday morning, and the weight limit will be lifted at the end of the month.",
+        ]
+    );
+    assert_clean(&a, &[]);
+}
