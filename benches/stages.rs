@@ -351,7 +351,8 @@ struct Corpus {
     titles: Vec<String>,
     articles: Vec<Article>,
     shingles: Vec<Vec<Shingle>>,
-    signatures: Vec<Signature>,
+    band_keys: candidates::lsh::BandKeys,
+    body_hashes: Vec<u64>,
     /// Every pair of versions of the same story.
     true_pairs: BTreeSet<Pair>,
     pairs: Vec<Pair>,
@@ -402,9 +403,12 @@ fn build_corpus() -> Corpus {
         .iter()
         .map(|a| shingle::shingles(&compared_text(a), K))
         .collect();
-    let signatures: Vec<Signature> = shingles
+    let params = CandidateParams::default();
+    let (bands, rows) = candidates::lsh::params(params.lsh_threshold, BINS);
+    let band_keys = candidates::lsh::band_keys_of(&shingles, BINS, bands, rows);
+    let body_hashes: Vec<u64> = articles
         .iter()
-        .map(|s| minhash::one_permutation(s, BINS))
+        .map(|a| canonical::body_hash(&a.body))
         .collect();
 
     let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
@@ -422,18 +426,24 @@ fn build_corpus() -> Corpus {
         }
     }
 
-    let pairs = candidates::generate(&signatures, &shingles, &CandidateParams::default());
+    let pairs = candidates::generate(&band_keys, &shingles, &params);
     let params = ClusterParams::default();
     let similarities = verify::verify(&pairs, &shingles, floor(&params));
     let groups = cluster_docs(&similarities, &articles, &shingles, &params);
-    let stories = canonical::build(&groups, &articles, &shingles, CanonicalRule::default());
+    let versions = canonical::Versions {
+        articles: &articles,
+        body_hashes: &body_hashes,
+        shingles: &shingles,
+    };
+    let stories = canonical::build(&groups, versions, CanonicalRule::default());
     Corpus {
         texts: docs.into_iter().map(|d| d.2).collect(),
         story_of,
         titles,
         articles,
         shingles,
-        signatures,
+        band_keys,
+        body_hashes,
         true_pairs,
         pairs,
         similarities,
@@ -672,7 +682,7 @@ fn minhash_classic(bencher: Bencher) {
 // ---------------------------------------------------------------------------------------------
 // Stages 4–8 on the corpus: ~2,000 documents, 400 stories
 
-/// LSH banding plus the overlap index over the corpus's signatures and shingles.
+/// LSH banding plus the overlap index over the corpus's band keys and shingles.
 #[divan::bench]
 fn candidates_corpus(bencher: Bencher) {
     let c = &*CORPUS;
@@ -693,7 +703,7 @@ fn candidates_corpus(bencher: Bencher) {
     let p = CandidateParams::default();
     bencher
         .counter(ItemsCount::new(c.articles.len()))
-        .bench(|| candidates::generate(black_box(&c.signatures), black_box(&c.shingles), &p));
+        .bench(|| candidates::generate(black_box(&c.band_keys), black_box(&c.shingles), &p));
 }
 
 /// Exact Jaccard and containment of every candidate pair.
@@ -773,12 +783,12 @@ fn canonical_corpus(bencher: Bencher) {
     }
     assert!(seen.iter().all(|&s| s), "a document in no story");
     bencher.counter(ItemsCount::new(c.groups.len())).bench(|| {
-        canonical::build(
-            black_box(&c.groups),
-            &c.articles,
-            &c.shingles,
-            CanonicalRule::default(),
-        )
+        let versions = canonical::Versions {
+            articles: &c.articles,
+            body_hashes: &c.body_hashes,
+            shingles: &c.shingles,
+        };
+        canonical::build(black_box(&c.groups), versions, CanonicalRule::default())
     });
 }
 

@@ -153,6 +153,11 @@ pub struct PipelineArgs {
     #[arg(long, value_name = "T", default_value_t = 0.5, value_parser = unit_interval)]
     pub containment: f64,
 
+    /// A paragraph found in at least N documents that are otherwise unrelated is a site's
+    /// template and does not count toward similarity (0 turns this off).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub template_min_docs: usize,
+
     /// Words per shingle.
     #[arg(long, value_name = "K", default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=32))]
     pub shingle_size: u16,
@@ -323,6 +328,7 @@ impl PipelineArgs {
             .unwrap_or_else(default_threads);
         cfg.shingle_k = usize::from(self.shingle_size);
         cfg.text_memory = self.text_memory.saturating_mul(1 << 20);
+        cfg.templates.min_docs = self.template_min_docs;
         cfg.cluster.jaccard = self.jaccard;
         cfg.cluster.containment = self.containment;
         cfg.cluster.center_floor = self.center_floor;

@@ -7,6 +7,7 @@ use crate::candidates::CandidateParams;
 use crate::canonical::CanonicalRule;
 use crate::cluster::ClusterParams;
 use crate::input::{ExtFilter, FileList, InputKind};
+use crate::templates::TemplateParams;
 
 /// Everything a run of the pipeline needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,8 @@ pub struct Config {
     pub bins: usize,
     pub candidates: CandidateParams,
     pub cluster: ClusterParams,
+    /// Corpus-level template detection.
+    pub templates: TemplateParams,
     pub canonical: CanonicalRule,
     /// Bytes of article text kept in memory between reading and output. Texts read beyond it
     /// are dropped once fingerprinted and read again from their files for the stories'
@@ -46,6 +49,7 @@ impl Config {
             bins: 128,
             candidates: CandidateParams::default(),
             cluster: ClusterParams::default(),
+            templates: TemplateParams::default(),
             canonical: CanonicalRule::default(),
             text_memory: DEFAULT_TEXT_MEMORY_MIB << 20,
         }

@@ -21,4 +21,5 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod shingle;
+pub mod templates;
 pub mod verify;

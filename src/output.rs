@@ -206,6 +206,10 @@ pub struct StatsRecord<'a> {
     pub ignored_by_ext: usize,
     pub candidate_pairs: usize,
     pub verified_pairs: usize,
+    /// Paragraphs found to be corpus-level template text.
+    pub template_paragraphs: usize,
+    /// Articles holding template paragraphs (compared without them).
+    pub articles_with_templates: usize,
     /// Texts dropped after fingerprinting to stay within `--text-memory`.
     pub texts_dropped: usize,
     /// Canonical texts read again from their files for the output.
@@ -251,6 +255,8 @@ impl<'a> StatsRecord<'a> {
             ignored_by_ext: stats.ignored_by_ext,
             candidate_pairs: stats.candidate_pairs,
             verified_pairs: stats.verified_pairs,
+            template_paragraphs: stats.template_paragraphs,
+            articles_with_templates: stats.articles_with_templates,
             texts_dropped: stats.texts_dropped,
             texts_reread: stats.texts_reread,
             stages: stats
@@ -298,8 +304,16 @@ pub fn write_stats_table<W: Write + ?Sized>(out: &mut W, stats: &StatsRecord) ->
     );
     row("  largest (versions)", stats.largest_story.to_string());
     row("bytes", stats.bytes.to_string());
+    row("template paragraphs", stats.template_paragraphs.to_string());
+    row(
+        "  articles holding them",
+        stats.articles_with_templates.to_string(),
+    );
     if stats.texts_dropped > 0 {
-        row("texts dropped (--text-memory)", stats.texts_dropped.to_string());
+        row(
+            "texts dropped (--text-memory)",
+            stats.texts_dropped.to_string(),
+        );
         row("  read again", stats.texts_reread.to_string());
     }
     for s in &stats.stages {

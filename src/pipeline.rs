@@ -1,6 +1,7 @@
 //! The pipeline, stage by stage: paths → bytes → text → articles → fingerprints → candidate
 //! pairs → verified similarities → stories → canonical records. Output is the caller's.
 
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -11,8 +12,8 @@ use crate::canonical::{self, Story};
 use crate::config::Config;
 use crate::input::{self, DecodeError, InputFile, Skip, SkipReason, Source};
 use crate::normalize::{self, Article};
-use crate::shingle::Shingle;
-use crate::{candidates, cluster, minhash, shingle, verify};
+use crate::shingle::{ParagraphKey, Shingle};
+use crate::{candidates, cluster, shingle, templates, verify};
 
 /// What a run produced.
 #[derive(Debug, Default)]
@@ -47,6 +48,10 @@ pub struct Stats {
     pub multi_version_stories: usize,
     /// Versions in the largest story.
     pub largest_story: usize,
+    /// Paragraphs found to be corpus-level template text.
+    pub template_paragraphs: usize,
+    /// Articles holding template paragraphs (compared without them).
+    pub articles_with_templates: usize,
     /// Texts dropped after fingerprinting to stay within `--text-memory`.
     pub texts_dropped: usize,
     /// Canonical texts read again for the output.
@@ -72,6 +77,7 @@ impl Progress for Silent {}
 struct Doc {
     article: Article,
     shingles: Vec<Shingle>,
+    paragraphs: Vec<ParagraphKey>,
     body_hash: u64,
     /// Where to read the body again, when it was dropped.
     reread: Option<PathBuf>,
@@ -223,6 +229,77 @@ pub fn finish(
     }
 }
 
+/// Removes the shingles of template paragraphs from the articles holding them. Each template
+/// paragraph is shingled once, from the first article holding it (its body is read again if it
+/// was dropped; if that fails, the paragraph's shingles stay wherever it is). An article left
+/// with no shingle keeps its own. Returns the number of articles holding template paragraphs.
+fn strip_templates(
+    found: &HashSet<u64>,
+    paragraphs: &[Vec<ParagraphKey>],
+    articles: &[Article],
+    reread: &[Option<PathBuf>],
+    shingles: &mut [Vec<Shingle>],
+    k: usize,
+) -> usize {
+    let mut first_holder: HashMap<u64, u32> = HashMap::new();
+    for (d, keys) in paragraphs.iter().enumerate() {
+        for p in keys.iter().filter(|p| found.contains(&p.exact)) {
+            first_holder.entry(p.exact).or_insert(d as u32);
+        }
+    }
+    let mut holders: Vec<u32> = first_holder.values().copied().collect();
+    holders.sort_unstable();
+    holders.dedup();
+    let template_shingles: HashMap<u64, Vec<Shingle>> = holders
+        .par_iter()
+        .flat_map_iter(|&d| {
+            let d = d as usize;
+            let again;
+            let article = match &reread[d] {
+                None => Some(&articles[d]),
+                Some(path) => {
+                    let file = InputFile {
+                        path: path.clone(),
+                        display: articles[d].path.clone(),
+                    };
+                    again = load(&file).ok().map(|(a, _)| a);
+                    again.as_ref()
+                }
+            };
+            let text = article.map(|a| compared_text(a).into_owned());
+            let mut own = Vec::new();
+            for para in text.iter().flat_map(|t| t.split("\n\n")) {
+                let (sh, keys) = shingle::shingles_and_paragraphs(para, k);
+                if let [key] = keys[..]
+                    && first_holder.get(&key.exact) == Some(&(d as u32))
+                {
+                    own.push((key.exact, sh));
+                }
+            }
+            own
+        })
+        .collect();
+    let mut affected = 0;
+    for (set, keys) in shingles.iter_mut().zip(paragraphs) {
+        let mut template: Vec<Shingle> = Vec::new();
+        let mut holds = false;
+        for p in keys.iter().filter(|p| found.contains(&p.exact)) {
+            holds = true;
+            template.extend(template_shingles.get(&p.exact).into_iter().flatten());
+        }
+        affected += usize::from(holds);
+        if template.is_empty() {
+            continue;
+        }
+        template.sort_unstable();
+        let left = shingle::difference(set, &template);
+        if !left.is_empty() {
+            *set = left;
+        }
+    }
+    affected
+}
+
 /// Reads again the bodies of canonical versions that were dropped, checking each against the
 /// hash taken at the first reading. Returns one warning per file that changed or vanished (its
 /// text is then the new reading, or empty) and the number of files read.
@@ -331,31 +408,35 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                 path: src.display().to_string(),
                 reason,
             };
-            let loaded = load_source(src).map_err(skip).and_then(|(mut article, len)| {
-                let shingles = shingle::shingles(&compared_text(&article), cfg.shingle_k);
-                if shingles.is_empty() {
-                    return Err(skip(SkipReason::NoText));
-                }
-                let body_hash = canonical::body_hash(&article.body);
-                let size = article.body.len();
-                let reread = match src {
-                    Source::File(f)
-                        if kept_text.fetch_add(size, Ordering::Relaxed) + size
-                            > cfg.text_memory =>
-                    {
-                        article.body = String::new();
-                        Some(f.path.clone())
+            let loaded = load_source(src)
+                .map_err(skip)
+                .and_then(|(mut article, len)| {
+                    let (shingles, paragraphs) =
+                        shingle::shingles_and_paragraphs(&compared_text(&article), cfg.shingle_k);
+                    if shingles.is_empty() {
+                        return Err(skip(SkipReason::NoText));
                     }
-                    _ => None,
-                };
-                let doc = Doc {
-                    article,
-                    shingles,
-                    body_hash,
-                    reread,
-                };
-                Ok((doc, len))
-            });
+                    let body_hash = canonical::body_hash(&article.body);
+                    let size = article.body.len();
+                    let reread = match src {
+                        Source::File(f)
+                            if kept_text.fetch_add(size, Ordering::Relaxed) + size
+                                > cfg.text_memory =>
+                        {
+                            article.body = String::new();
+                            Some(f.path.clone())
+                        }
+                        _ => None,
+                    };
+                    let doc = Doc {
+                        article,
+                        shingles,
+                        paragraphs,
+                        body_hash,
+                        reread,
+                    };
+                    Ok((doc, len))
+                });
             progress.advance(1);
             loaded
         })
@@ -379,24 +460,40 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     let n = docs.len();
     let (mut articles, mut shingles) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut body_hashes, mut reread) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut paragraphs = Vec::with_capacity(n);
     for d in docs {
         stats.texts_dropped += usize::from(d.reread.is_some());
         articles.push(d.article);
         shingles.push(d.shingles);
+        paragraphs.push(d.paragraphs);
         body_hashes.push(d.body_hash);
         reread.push(d.reread);
     }
-    let signatures: Vec<minhash::Signature> = shingles
-        .par_iter()
-        .map(|s| minhash::one_permutation(s, cfg.bins))
-        .collect();
+
+    progress.stage("templates", None);
+    let found = templates::find(&paragraphs, &shingles, cfg.templates);
+    stats.template_paragraphs = found.len();
+    if !found.is_empty() {
+        stats.articles_with_templates = strip_templates(
+            &found,
+            &paragraphs,
+            &articles,
+            &reread,
+            &mut shingles,
+            cfg.shingle_k,
+        );
+    }
+    drop(paragraphs);
+    lap(&mut stats, "templates");
+    let (bands, rows) = candidates::lsh::params(cfg.candidates.lsh_threshold, cfg.bins);
+    let keys = candidates::lsh::band_keys_of(&shingles, cfg.bins, bands, rows);
     lap(&mut stats, "minhash");
 
     progress.stage("candidates", None);
 
-    let pairs = candidates::generate(&signatures, &shingles, &cfg.candidates);
+    let pairs = candidates::generate(&keys, &shingles, &cfg.candidates);
     stats.candidate_pairs = pairs.len();
-    drop(signatures);
+    drop(keys);
     lap(&mut stats, "candidates");
 
     progress.stage("verify", None);

@@ -48,12 +48,15 @@ pub fn token_hashes(text: &str) -> Vec<u64> {
 /// `k` tokens (but not empty) gives one shingle of all its tokens.
 pub fn shingles(text: &str, k: usize) -> Vec<Shingle> {
     let k = k.max(1);
-    let toks = token_hashes(text);
+    from_tokens(&token_hashes(text), k)
+}
+
+fn from_tokens(toks: &[u64], k: usize) -> Vec<Shingle> {
     if toks.is_empty() {
         return Vec::new();
     }
     let mut out: Vec<Shingle> = if toks.len() <= k {
-        vec![hash_window(&toks) as Shingle]
+        vec![hash_window(toks) as Shingle]
     } else {
         toks.windows(k).map(|w| hash_window(w) as Shingle).collect()
     };
@@ -75,6 +78,60 @@ fn hash_window(w: &[u64]) -> u64 {
         let v: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
         xxh3_64(&v)
     }
+}
+
+/// A paragraph of a text, as corpus-level template detection sees it (see `templates`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ParagraphKey {
+    /// XXH3-64 of the paragraph's token hashes: equal for paragraphs that differ only in case,
+    /// punctuation or spacing.
+    pub exact: u64,
+    /// The least shingle hash inside the paragraph: equal for two edits of one paragraph with
+    /// probability about their Jaccard similarity.
+    pub fuzzy: Shingle,
+    /// Tokens in the paragraph.
+    pub words: u32,
+}
+
+/// Shingles of `text` (as [`shingles`] gives them) and the keys of its paragraphs (blocks
+/// separated by a blank line) of at least `k` tokens, from one tokenization.
+pub fn shingles_and_paragraphs(text: &str, k: usize) -> (Vec<Shingle>, Vec<ParagraphKey>) {
+    let k = k.max(1);
+    let mut toks: Vec<u64> = Vec::with_capacity(text.len() / 6);
+    let mut keys = Vec::new();
+    for para in text.split("\n\n") {
+        let start = toks.len();
+        for_each_token(para, |t| toks.push(xxh3_64(t.as_bytes())));
+        let own = &toks[start..];
+        if own.len() >= k {
+            let fuzzy = own
+                .windows(k)
+                .map(|w| hash_window(w) as Shingle)
+                .min()
+                .unwrap_or(0);
+            keys.push(ParagraphKey {
+                exact: hash_window(own),
+                fuzzy,
+                words: own.len() as u32,
+            });
+        }
+    }
+    (from_tokens(&toks, k), keys)
+}
+
+/// The elements of sorted `a` that are not in sorted `b`.
+pub fn difference(a: &[Shingle], b: &[Shingle]) -> Vec<Shingle> {
+    let mut out = Vec::with_capacity(a.len());
+    let mut j = 0;
+    for &x in a {
+        while j < b.len() && b[j] < x {
+            j += 1;
+        }
+        if j >= b.len() || b[j] != x {
+            out.push(x);
+        }
+    }
+    out
 }
 
 /// Size of the intersection of two sorted, deduplicated slices.
@@ -131,6 +188,19 @@ mod tests {
             shingles("one two three four five", 5),
             vec![0xe93e_82ed_u32]
         );
+    }
+
+    #[test]
+    fn paragraphs_share_the_tokenization() {
+        let text = "Title words here now.\n\nOne two three four five six.\n\nshort\n\nONE two three, four five six!";
+        let (sh, keys) = shingles_and_paragraphs(text, 5);
+        assert_eq!(sh, shingles(text, 5), "same shingles as the plain function");
+        assert_eq!(keys.len(), 2, "the 4- and 1-token paragraphs have no key");
+        assert_eq!(keys[0], keys[1], "case and punctuation do not change a key");
+        let edited = shingles_and_paragraphs("One two three four five seven.", 5).1;
+        assert_ne!(edited[0].exact, keys[0].exact);
+        assert_eq!(difference(&[1, 3, 5, 7], &[0, 3, 4, 7, 9]), [1, 5]);
+        assert_eq!(difference(&sh, &[]), sh);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::{Pair, group_pairs};
-use crate::minhash::Signature;
+use super::{Pair, group_pairs, merge_sorted};
+use crate::minhash::{self, Signature};
+use crate::shingle::Shingle;
 
 /// Chooses (bands, rows) with bands × rows ≤ `bins` minimizing the area of false positives below
 /// `threshold` plus false negatives above it, weighing misses twice (verification removes false
@@ -41,38 +42,87 @@ pub fn params(threshold: f64, bins: usize) -> (usize, usize) {
     best
 }
 
-/// Candidate pairs from banding.
-pub fn candidates(signatures: &[Signature], bands: usize, rows: usize) -> Vec<Pair> {
-    (0..bands)
-        .into_par_iter()
-        .flat_map_iter(|band| {
-            let mut keyed: Vec<(u64, u32)> = signatures
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.len() >= (band + 1) * rows)
-                .map(|(i, s)| {
-                    let slice = &s[band * rows..(band + 1) * rows];
-                    let bytes: Vec<u8> = slice.iter().flat_map(|v| v.to_le_bytes()).collect();
-                    (xxh3_64(&bytes), i as u32)
-                })
-                .collect();
-            keyed.sort_unstable();
-            let mut out = Vec::new();
-            let mut start = 0;
-            while start < keyed.len() {
-                let mut end = start + 1;
-                while end < keyed.len() && keyed[end].0 == keyed[start].0 {
-                    end += 1;
-                }
-                if end - start > 1 {
-                    let group: Vec<u32> = keyed[start..end].iter().map(|&(_, d)| d).collect();
-                    group_pairs(&group, &mut out);
-                }
-                start = end;
-            }
-            out
+/// The band keys of every document: `bands` 32-bit hashes each, all that banding needs of a
+/// signature (128 bytes a document at 32 bands, against 512 for a 128-bin signature). A false
+/// collision of two 32-bit keys only adds a candidate, which verification then rejects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BandKeys {
+    pub bands: usize,
+    /// `keys[doc * bands + band]`.
+    pub keys: Vec<u32>,
+}
+
+impl BandKeys {
+    pub fn docs(&self) -> usize {
+        self.keys.len().checked_div(self.bands).unwrap_or(0)
+    }
+}
+
+/// The band keys of every document: a one-permutation MinHash signature of `bins` values,
+/// cut into `bands` bands of `rows`, each band hashed to 32 bits. The signature itself is not
+/// kept.
+pub fn band_keys_of(shingles: &[Vec<Shingle>], bins: usize, bands: usize, rows: usize) -> BandKeys {
+    let keys = shingles
+        .par_iter()
+        .flat_map_iter(|s| {
+            let signature = minhash::one_permutation(s, bins);
+            band_keys(&signature, bands, rows).collect::<Vec<u32>>()
         })
-        .collect()
+        .collect();
+    BandKeys { bands, keys }
+}
+
+/// The keys of one signature's bands: a hash of each band's `rows` values (band `b` covers
+/// values `b × rows .. (b + 1) × rows`).
+pub fn band_keys(signature: &Signature, bands: usize, rows: usize) -> impl Iterator<Item = u32> {
+    (0..bands).map(move |band| {
+        let mut bytes = [0u8; 4 * 64];
+        let slice = signature.get(band * rows..(band + 1) * rows).unwrap_or(&[]);
+        let n = slice.len().min(64);
+        for (i, v) in slice[..n].iter().enumerate() {
+            bytes[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        xxh3_64(&bytes[..n * 4]) as u32
+    })
+}
+
+/// Candidate pairs from banding, sorted and without duplicates. Bands are handled a few at a
+/// time and merged into the result as they come, so memory holds the distinct pairs, not one
+/// copy per band they collide in.
+pub fn candidates(keys: &BandKeys) -> Vec<Pair> {
+    const BANDS_AT_ONCE: usize = 4;
+    let (bands, docs) = (keys.bands, keys.docs());
+    let mut all: Vec<Pair> = Vec::new();
+    for first in (0..bands).step_by(BANDS_AT_ONCE) {
+        let fresh: Vec<Vec<Pair>> = (first..(first + BANDS_AT_ONCE).min(bands))
+            .into_par_iter()
+            .map(|band| band_pairs(keys, band, docs))
+            .collect();
+        for f in fresh {
+            all = merge_sorted(&all, &f);
+        }
+    }
+    all
+}
+
+/// The pairs colliding in one band, sorted and without duplicates.
+fn band_pairs(keys: &BandKeys, band: usize, docs: usize) -> Vec<Pair> {
+    let mut keyed: Vec<(u32, u32)> = (0..docs)
+        .map(|d| (keys.keys[d * keys.bands + band], d as u32))
+        .collect();
+    keyed.sort_unstable();
+    let mut out = Vec::new();
+    let mut group = Vec::new();
+    for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            group.clear();
+            group.extend(run.iter().map(|&(_, d)| d));
+            group_pairs(&group, &mut out);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
@@ -97,8 +147,14 @@ mod tests {
     fn identical_signatures_collide() {
         let s1 = vec![1u32, 2, 3, 4, 5, 6, 7, 8];
         let s2 = vec![9u32, 9, 9, 9, 9, 9, 9, 9];
-        let pairs = candidates(&[s1.clone(), s2, s1], 4, 2);
-        assert!(pairs.iter().all(|&p| p == (0, 2)));
-        assert_eq!(pairs.len(), 4, "one collision per band");
+        let mut s3 = s1.clone();
+        s3[7] = 0; // agrees with s1 on three bands of four
+        let keys: Vec<u32> = [&s1, &s2, &s1, &s3]
+            .iter()
+            .flat_map(|s| band_keys(s, 4, 2))
+            .collect();
+        let keys = BandKeys { bands: 4, keys };
+        assert_eq!(keys.docs(), 4);
+        assert_eq!(candidates(&keys), [(0, 2), (0, 3), (2, 3)]);
     }
 }

@@ -9,6 +9,8 @@
 pub mod lsh;
 pub mod overlap;
 
+use crate::shingle::Shingle;
+
 /// A pair of document indices, `a < b`.
 pub type Pair = (u32, u32);
 
@@ -37,23 +39,41 @@ impl Default for CandidateParams {
 }
 
 /// All candidate pairs, sorted and without duplicates.
-pub fn generate(
-    signatures: &[crate::minhash::Signature],
-    shingles: &[Vec<crate::shingle::Shingle>],
-    p: &CandidateParams,
-) -> Vec<Pair> {
-    let bins = signatures.first().map_or(0, Vec::len);
-    let (bands, rows) = lsh::params(p.lsh_threshold, bins);
-    let mut pairs = lsh::candidates(signatures, bands, rows);
-    pairs.extend(overlap::candidates(
+pub fn generate(keys: &lsh::BandKeys, shingles: &[Vec<Shingle>], p: &CandidateParams) -> Vec<Pair> {
+    let by_bands = lsh::candidates(keys);
+    let by_overlap = overlap::candidates(
         shingles,
         p.sample_modulus,
         p.max_posting,
         p.overlap_threshold,
-    ));
-    rayon::slice::ParallelSliceMut::par_sort_unstable(&mut pairs[..]);
-    pairs.dedup();
-    pairs
+    );
+    merge_sorted(&by_bands, &by_overlap)
+}
+
+/// The sorted union of two sorted, duplicate-free lists.
+pub(crate) fn merge_sorted(a: &[Pair], b: &[Pair]) -> Vec<Pair> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Pairs from one group of documents that share a key: every pair when the group is small, a
@@ -81,6 +101,15 @@ pub(crate) fn group_pairs(group: &[u32], out: &mut Vec<Pair>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merge_sorted_is_a_union() {
+        assert_eq!(
+            merge_sorted(&[(0, 1), (0, 3), (2, 5)], &[(0, 2), (0, 3), (4, 4)]),
+            [(0, 1), (0, 2), (0, 3), (2, 5), (4, 4)]
+        );
+        assert_eq!(merge_sorted(&[], &[(1, 2)]), [(1, 2)]);
+    }
 
     #[test]
     fn group_pairs_small_and_large() {

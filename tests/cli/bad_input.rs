@@ -95,3 +95,44 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+#[test]
+fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
+    use newsdedup::{config::Config, pipeline};
+    let dir = tempfile::tempdir().unwrap();
+    let story = "The harbour authority said on Monday that the north pier will close for repairs \
+                 after storms damaged its supports, and ferries will use the south pier instead.";
+    std::fs::write(dir.path().join("a.txt"), story).unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        format!("{story} Work starts in May."),
+    )
+    .unwrap();
+    let mut cfg = Config::new(vec![dir.path().to_path_buf()]);
+    cfg.text_memory = 0;
+    cfg.threads = 1;
+    let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
+    let prepared = pipeline::prepare(&cfg, floor).unwrap();
+    assert!(
+        prepared.articles.iter().all(|a| a.body.is_empty()),
+        "texts dropped"
+    );
+    // Both files change between fingerprinting and output.
+    std::fs::write(dir.path().join("a.txt"), "Something else entirely.").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "Something else entirely.").unwrap();
+    let outcome = pipeline::finish(prepared, &cfg.cluster, cfg.canonical);
+    assert_eq!(outcome.stories.len(), 1);
+    assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
+    let canonical = &outcome.articles[outcome.stories[0].canonical as usize];
+    let want = format!("{}: changed during the run", canonical.path);
+    assert!(
+        outcome.warnings[0].starts_with(&want),
+        "{:?}",
+        outcome.warnings
+    );
+    assert_eq!(
+        canonical.body, "Something else entirely.",
+        "the new reading"
+    );
+    assert_eq!(outcome.stats.texts_reread, 1);
+}

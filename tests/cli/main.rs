@@ -10,4 +10,5 @@ mod patterns;
 mod props;
 mod scripting;
 mod seeds;
+mod templates;
 mod util;

@@ -189,6 +189,7 @@ fn stats_go_to_stderr_and_json_and_stdout_stays_byte_stable() {
         [
             "list",
             "read+normalize+shingle",
+            "templates",
             "minhash",
             "candidates",
             "verify",

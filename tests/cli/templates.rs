@@ -1,0 +1,46 @@
+//! Corpus-level templates (fixtures/templates, hand-written): five unrelated pages of one site
+//! carry the same membership pitch, two of them (council stories) also share a background
+//! paragraph; one bridge story runs on four other sites with edits.
+
+use crate::util::*;
+
+fn stats_of(args: &[&str]) -> (Vec<Vec<String>>, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("stats.json");
+    let mut all: Vec<&str> = vec!["fixtures/templates", "--stats-json", json.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = run(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (clustering(&stories(&out)), read_json(&json))
+}
+
+#[test]
+fn a_site_template_does_not_join_unrelated_pages() {
+    let (clusters, stats) = stats_of(&[]);
+    assert_eq!(clusters, gold(&fixtures().join("templates/gold.tsv")));
+    assert_eq!(stats["template_paragraphs"], 1, "the membership pitch");
+    assert_eq!(stats["articles_with_templates"], 5);
+}
+
+#[test]
+fn without_template_detection_the_pitch_joins_two_council_stories() {
+    let (clusters, stats) = stats_of(&["--template-min-docs", "0"]);
+    assert_eq!(stats["template_paragraphs"], 0);
+    assert!(
+        clusters.contains(&vec![
+            "council-budget.txt".to_string(),
+            "council-parks.txt".to_string()
+        ]),
+        "{clusters:?}"
+    );
+}
+
+#[test]
+fn templates_are_found_the_same_with_texts_read_again() {
+    // With no memory for texts, template paragraphs are shingled from a file read again.
+    let (kept, _) = stats_of(&[]);
+    let (reread, stats) = stats_of(&["--text-memory", "0"]);
+    assert_eq!(kept, reread);
+    assert_eq!(stats["texts_dropped"], 9);
+    assert_eq!(stats["texts_reread"], 6, "one canonical per story");
+}
