@@ -4,6 +4,7 @@
 //! cargo run --release --example score_normalize -- fundus     # title, authors, date, body F1, MB/s
 //! cargo run --release --example score_normalize -- spotsigs   # same-story vs different-story Jaccard
 //! cargo run --release --example score_normalize -- fundus --worst 10   # list the worst pages
+//! cargo run --release --example score_normalize -- fundus --author-misses   # pages whose authors differ
 //! cargo run --release --example score_normalize -- reuters    # plain-text normalization speed
 //! ```
 //! `--corpora DIR` points at another corpora folder. Single-threaded, so MB/s is per core.
@@ -21,15 +22,17 @@ fn main() {
     let mut corpora = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"));
     let mut which = Vec::new();
     let mut worst = 0usize;
+    let mut author_misses = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--corpora" => corpora = PathBuf::from(it.next().expect("--corpora DIR")),
             "--worst" => worst = it.next().and_then(|n| n.parse().ok()).expect("--worst N"),
+            "--author-misses" => author_misses = true,
             "fundus" | "spotsigs" | "reuters" => which.push(a.clone()),
             other => {
                 eprintln!(
-                    "usage: score_normalize [fundus] [spotsigs] [--corpora DIR] [--worst N] (got {other:?})"
+                    "usage: score_normalize [fundus] [spotsigs] [reuters] [--corpora DIR] [--worst N] [--author-misses] (got {other:?})"
                 );
                 std::process::exit(2);
             }
@@ -49,7 +52,7 @@ fn main() {
             continue;
         }
         match w.as_str() {
-            "fundus" => fundus(&dir, worst),
+            "fundus" => fundus(&dir, worst, author_misses),
             "reuters" => reuters(&dir),
             _ => spotsigs(&dir),
         }
@@ -122,7 +125,7 @@ fn quantile(v: &mut [f64], q: f64) -> f64 {
     v[idx]
 }
 
-fn fundus(dir: &Path, worst: usize) {
+fn fundus(dir: &Path, worst: usize, author_misses: bool) {
     let expected = std::fs::read_to_string(dir.join("expected.jsonl")).expect("expected.jsonl");
     let (mut titles, mut authors, mut dates, mut bodies) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -148,7 +151,14 @@ fn fundus(dir: &Path, worst: usize) {
                     .collect()
             })
             .unwrap_or_default();
-        authors.push(set_f1(&a.header.authors, &gold_authors));
+        let af = set_f1(&a.header.authors, &gold_authors);
+        if author_misses && af < 1.0 {
+            eprintln!(
+                "authors F1 {af:.2} {file}: ours {:?}, expected {:?}",
+                a.header.authors, gold_authors
+            );
+        }
+        authors.push(af);
         if let Some(d) = e["publishing_date"].as_str() {
             dated += 1;
             let gold = normalize::dates::parse(d);

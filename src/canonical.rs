@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::normalize::{Article, Timestamp};
@@ -76,7 +77,7 @@ pub struct Versions<'a> {
 pub fn build(groups: &[Vec<u32>], versions: Versions<'_>, rule: CanonicalRule) -> Vec<Story> {
     let articles = versions.articles;
     let mut stories: Vec<Story> = groups
-        .iter()
+        .par_iter()
         .map(|g| build_one(g, versions, rule))
         .collect();
     stories.sort_by(|a, b| {

@@ -12,6 +12,8 @@
 //! similarity (the larger of Jaccard and containment) of at least `center_floor`. Members that
 //! do not are taken out and grouped again among themselves, the same way.
 
+use rayon::prelude::*;
+
 use crate::verify::{Similarity, shared_coverage, similarity};
 
 /// Versions this many days apart or more need near-identical text to join when no `max_days`
@@ -100,14 +102,42 @@ pub fn cluster(sims: &[Similarity], docs: &Docs, p: &ClusterParams) -> Vec<Vec<u
         adjacency[a as usize].push(b);
         adjacency[b as usize].push(a);
     }
-    let mut out = Vec::new();
-    for component in components(&(0..n as u32).collect::<Vec<_>>(), &adjacency) {
-        refine(component, &adjacency, docs, p, &mut out);
-    }
+    let mut out: Vec<Vec<u32>> = all_components(&adjacency)
+        .into_par_iter()
+        .flat_map_iter(|component| {
+            let mut groups = Vec::new();
+            refine(component, &adjacency, docs, p, &mut groups);
+            groups
+        })
+        .collect();
     for g in &mut out {
         g.sort_unstable();
     }
     out.sort_by_key(|g| g[0]);
+    out
+}
+
+/// Connected components of the whole graph, each sorted, in order of their least node.
+fn all_components(adjacency: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    let mut seen = vec![false; adjacency.len()];
+    let mut out = Vec::new();
+    for start in 0..adjacency.len() {
+        if std::mem::replace(&mut seen[start], true) {
+            continue;
+        }
+        let mut comp = vec![start as u32];
+        let mut i = 0;
+        while i < comp.len() {
+            for &next in &adjacency[comp[i] as usize] {
+                if !std::mem::replace(&mut seen[next as usize], true) {
+                    comp.push(next);
+                }
+            }
+            i += 1;
+        }
+        comp.sort_unstable();
+        out.push(comp);
+    }
     out
 }
 

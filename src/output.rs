@@ -221,11 +221,13 @@ pub struct StatsRecord<'a> {
     pub skipped: Vec<SkipRecord<'a>>,
 }
 
-/// One stage's wall time.
+/// One stage's wall time, and the process's peak memory so far at its end.
 #[derive(Debug, Serialize)]
 pub struct StageRecord {
     pub stage: &'static str,
     pub seconds: f64,
+    /// Peak resident memory so far, in MiB (Linux; null elsewhere).
+    pub peak_rss_mib: Option<u64>,
 }
 
 /// One skipped input: its path (or `FILE:LINE`, or record id), the reason as printed on
@@ -262,9 +264,16 @@ impl<'a> StatsRecord<'a> {
             stages: stats
                 .stages
                 .iter()
-                .map(|&(stage, d)| StageRecord {
+                .enumerate()
+                .map(|(i, &(stage, d))| StageRecord {
                     stage,
                     seconds: secs(d),
+                    peak_rss_mib: stats
+                        .peak_rss_kib
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map(|k| k.div_ceil(1024)),
                 })
                 .collect(),
             seconds: secs(stats.stages.iter().map(|(_, d)| *d).sum()),
@@ -317,7 +326,14 @@ pub fn write_stats_table<W: Write + ?Sized>(out: &mut W, stats: &StatsRecord) ->
         row("  read again", stats.texts_reread.to_string());
     }
     for s in &stats.stages {
-        row(&format!("time {}", s.stage), format!("{:.3} s", s.seconds));
+        let peak = s
+            .peak_rss_mib
+            .map(|m| format!("  (peak {m} MiB)"))
+            .unwrap_or_default();
+        row(
+            &format!("time {}", s.stage),
+            format!("{:.3} s{peak}", s.seconds),
+        );
     }
     row("time total", format!("{:.3} s", stats.seconds));
     write_table(out, &rows)?;

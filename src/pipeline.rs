@@ -58,6 +58,9 @@ pub struct Stats {
     pub texts_reread: usize,
     /// (stage name, wall time)
     pub stages: Vec<(&'static str, Duration)>,
+    /// The process's peak resident memory (KiB) at the end of each stage, in the order of
+    /// `stages`; none where the system does not tell (only Linux does).
+    pub peak_rss_kib: Vec<Option<u64>>,
 }
 
 /// Told how a run advances (a progress bar); called from worker threads.
@@ -81,6 +84,13 @@ struct Doc {
     body_hash: u64,
     /// Where to read the body again, when it was dropped.
     reread: Option<PathBuf>,
+}
+
+/// The peak resident memory of this process so far, in KiB (`VmHWM`; Linux only).
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Reads, decodes and normalizes one file.
@@ -209,12 +219,16 @@ pub fn finish(
         mut stats,
         ..
     } = prepared;
-    stats.stages.extend(stages);
+    for stage in stages {
+        stats.stages.push(stage);
+        stats.peak_rss_kib.push(peak_rss_kib());
+    }
     let clock = Instant::now();
     let (warnings, reread_count) = restore_texts(&stories, &mut articles, &body_hashes, &reread);
     stats.texts_reread = reread_count;
     if reread_count > 0 {
         stats.stages.push(("reread", clock.elapsed()));
+        stats.peak_rss_kib.push(peak_rss_kib());
     }
     stats.stories = stories.len();
     stats.multi_version_stories = stories.iter().filter(|s| s.members.len() > 1).count();
@@ -382,6 +396,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     let mut lap = |stats: &mut Stats, name: &'static str| {
         let now = Instant::now();
         stats.stages.push((name, now - clock));
+        stats.peak_rss_kib.push(peak_rss_kib());
         clock = now;
     };
 
@@ -442,33 +457,27 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
         })
         .collect();
     drop(gathered.sources);
-    let mut docs = Vec::with_capacity(loaded.len());
+    // Straight into one vector per field: the documents are never held twice.
+    let n = loaded.len();
+    let (mut articles, mut shingles) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut body_hashes, mut reread) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut paragraphs = Vec::with_capacity(n);
     for r in loaded {
         match r {
             Ok((d, len)) => {
                 stats.bytes += len;
-                docs.push(d);
+                stats.texts_dropped += usize::from(d.reread.is_some());
+                articles.push(d.article);
+                shingles.push(d.shingles);
+                paragraphs.push(d.paragraphs);
+                body_hashes.push(d.body_hash);
+                reread.push(d.reread);
             }
             Err(s) => skipped.push(s),
         }
     }
-    stats.articles = docs.len();
+    stats.articles = articles.len();
     lap(&mut stats, "read+normalize+shingle");
-
-    progress.stage("minhash", None);
-
-    let n = docs.len();
-    let (mut articles, mut shingles) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut body_hashes, mut reread) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut paragraphs = Vec::with_capacity(n);
-    for d in docs {
-        stats.texts_dropped += usize::from(d.reread.is_some());
-        articles.push(d.article);
-        shingles.push(d.shingles);
-        paragraphs.push(d.paragraphs);
-        body_hashes.push(d.body_hash);
-        reread.push(d.reread);
-    }
 
     progress.stage("templates", None);
     let found = templates::find(&paragraphs, &shingles, cfg.templates);

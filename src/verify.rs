@@ -1,7 +1,5 @@
 //! Stage 5: exact similarity of every candidate pair on the full shingle sets.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use crate::candidates::Pair;
@@ -51,20 +49,24 @@ pub fn shared_coverage(group: &[u32], shingles: &[Vec<Shingle>]) -> Vec<usize> {
     if group.len() == 1 {
         return vec![shingles[group[0] as usize].len()];
     }
-    let mut counts: HashMap<Shingle, u32> = HashMap::new();
-    for &d in group {
-        for &h in &shingles[d as usize] {
-            *counts.entry(h).or_default() += 1;
-        }
+    if let [a, b] = group {
+        let n = intersection_size(&shingles[*a as usize], &shingles[*b as usize]);
+        return vec![n, n];
     }
+    // Shingles found in two members or more: sort all, keep the repeated ones.
+    let mut all: Vec<Shingle> = group
+        .iter()
+        .flat_map(|&d| shingles[d as usize].iter().copied())
+        .collect();
+    all.sort_unstable();
+    let shared: Vec<Shingle> = all
+        .chunk_by(|x, y| x == y)
+        .filter(|run| run.len() > 1)
+        .map(|run| run[0])
+        .collect();
     group
         .iter()
-        .map(|&d| {
-            shingles[d as usize]
-                .iter()
-                .filter(|h| counts[h] > 1)
-                .count()
-        })
+        .map(|&d| intersection_size(&shingles[d as usize], &shared))
         .collect()
 }
 

@@ -317,6 +317,7 @@ pub fn parse_byline(s: &str) -> Option<(Vec<String>, Option<String>)> {
             .split(" and ")
             .flat_map(|p| p.split(" & "))
             .flat_map(|p| p.split(" und "))
+            .flat_map(|p| p.split(" og "))
         {
             let name = name.trim();
             if name.is_empty() {

@@ -122,7 +122,24 @@ pub fn lines(s: &str) -> Vec<String> {
         }
         cur.clear();
     };
-    for c in s.chars() {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Fast path: a run of printable ASCII other than space is copied as it is.
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_graphic() {
+            i += 1;
+        }
+        if i > start {
+            if space && !cur.is_empty() {
+                cur.push(' ');
+            }
+            space = false;
+            cur.push_str(&s[start..i]);
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
         let c = if c.is_ascii() && c != '\r' && c != '\t' && !c.is_ascii_control() {
             c
         } else if c == '\u{2026}' {

@@ -90,8 +90,24 @@ pub fn extract(doc: &Html) -> Header {
             .and_then(|v| dates::parse(&v))
         });
 
-    let source = ld
-        .iter()
+    let source = publisher(&metas, &ld);
+    Header {
+        title: title(doc, &metas, &ld),
+        published,
+        updated,
+        authors: authors(doc, &metas, &ld, source.as_deref()),
+        source,
+        ..Header::default()
+    }
+}
+
+/// The outlet: JSON-LD `publisher`, else `og:site_name` and friends.
+fn publisher(metas: &HashMap<String, String>, ld: &[Value]) -> Option<String> {
+    let get = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| metas.get(*k).filter(|v| !v.is_empty()).cloned())
+    };
+    ld.iter()
         .find_map(|o| o.get("publisher").and_then(name_of))
         .or_else(|| {
             get(&[
@@ -101,15 +117,7 @@ pub fn extract(doc: &Html) -> Header {
                 "dc.publisher",
             ])
         })
-        .map(|s| clean(&s));
-    Header {
-        title: title(doc, &metas, &ld),
-        published,
-        updated,
-        authors: authors(doc, &metas, &ld),
-        source,
-        ..Header::default()
-    }
+        .map(|s| clean(&s))
 }
 
 /// Lower-cased `name`/`property`/`itemprop` → `content`, first occurrence wins.
@@ -257,12 +265,24 @@ fn strip_site_name(t: &str, site: Option<&String>) -> String {
     t.to_string()
 }
 
-/// Authors from JSON-LD, `<meta name=author>` and friends, or byline elements.
-fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<String> {
-    let mut found: Vec<String> = ld
-        .iter()
-        .find_map(|o| o.get("author").map(names_of))
-        .unwrap_or_default();
+/// Authors from JSON-LD, `<meta name=author>` and friends, or byline elements. When those
+/// name only the outlet itself (its `source`, or a JSON-LD `Organization`), a byline naming
+/// people wins; without one the outlet stays (some sites sign as themselves).
+fn authors(
+    doc: &Html,
+    metas: &HashMap<String, String>,
+    ld: &[Value],
+    source: Option<&str>,
+) -> Vec<String> {
+    let ld_author = ld.iter().find_map(|o| o.get("author"));
+    let mut found: Vec<String> = ld_author.map(names_of).unwrap_or_default();
+    let organization = ld_author.is_some_and(|a| {
+        let types = |v: &Value| v.get("@type").and_then(Value::as_str) == Some("Organization");
+        match a {
+            Value::Array(items) => !items.is_empty() && items.iter().all(types),
+            other => types(other),
+        }
+    });
     if found.is_empty() {
         for key in [
             "author",
@@ -276,24 +296,42 @@ fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<Str
                 .get(key)
                 .filter(|v| !v.is_empty() && !v.starts_with("http"))
             {
-                found = split_names(v);
+                found = match (key, inverted_name(v)) {
+                    ("dc.creator", Some(name)) => vec![name],
+                    _ => split_names(v),
+                };
                 break;
             }
         }
     }
-    if found.is_empty() {
+    let outlet_only = !found.is_empty()
+        && (organization
+            || found
+                .iter()
+                .all(|a| source.is_some_and(|s| same_outlet(a, s))));
+    if found.is_empty() || outlet_only {
         for el in doc.select(&BYLINE) {
             let t = element_text(el);
             if t.is_empty() || t.len() > 120 {
                 continue;
             }
-            let t = t
-                .strip_prefix("By ")
-                .or_else(|| t.strip_prefix("by "))
+            let t = ["By ", "by ", "Von ", "von ", "Por ", "por ", "Par ", "par "]
+                .iter()
+                .find_map(|p| t.strip_prefix(p))
                 .unwrap_or(&t)
                 .to_string();
-            let names = split_names(&t);
-            if !names.is_empty() {
+            // In place of the outlet, only names the byline parser recognizes as people.
+            let names = if outlet_only {
+                parse_byline(&clean(&t))
+                    .map(|(names, _)| names)
+                    .unwrap_or_default()
+            } else {
+                split_names(&t)
+            };
+            let just_outlet = names
+                .iter()
+                .all(|n| source.is_some_and(|s| same_outlet(n, s)));
+            if !names.is_empty() && !just_outlet {
                 found = names;
                 break;
             }
@@ -304,6 +342,7 @@ fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<Str
         let names = if raw.contains(',')
             || raw.contains(" and ")
             || raw.contains(" und ")
+            || raw.contains(" og ")
             || raw.contains(" & ")
         {
             split_names(&raw)
@@ -318,6 +357,31 @@ fn authors(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Vec<Str
         }
     }
     out
+}
+
+/// Whether an author string is the outlet's name (`STERN.de` for `Stern`, `mdr.de` for `MDR`).
+fn same_outlet(author: &str, source: &str) -> bool {
+    let key = |s: &str| -> String {
+        let s = s.to_lowercase();
+        let s = s.split(['.', ' ']).next().unwrap_or("").to_string();
+        s.chars().filter(|c| c.is_alphanumeric()).collect()
+    };
+    let (a, s) = (key(author), key(source));
+    !a.is_empty() && (a == s || author.eq_ignore_ascii_case(source))
+}
+
+/// `Brazil, Rachel` (a catalogue's "last, first", as `dc.creator` has it) → `Rachel Brazil`;
+/// none unless both sides are one capitalized word.
+fn inverted_name(s: &str) -> Option<String> {
+    let (last, first) = s.split_once(", ")?;
+    let word = |w: &str| {
+        !w.is_empty()
+            && !w.contains([' ', ','])
+            && w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    };
+    (word(last) && word(first.trim())).then(|| format!("{} {last}", first.trim()))
 }
 
 /// `Elena Oberholzer (obe)` → `Elena Oberholzer`.
@@ -386,6 +450,34 @@ mod tests {
             Some("Talks collapse in Geneva overnight")
         );
         assert_eq!(h.authors, ["Jane Doe", "John Roe"]);
+    }
+
+    #[test]
+    fn an_outlet_as_author_gives_way_to_a_byline_naming_people() {
+        let page = |byline: &str| {
+            format!(
+                r#"<html><head><meta property="og:site_name" content="Stern">
+                <script type="application/ld+json">{{"@type":"NewsArticle",
+                  "author":{{"@type":"Organization","name":"STERN.de"}}}}</script></head>
+                <body><div class="byline">{byline}</div><p>x</p></body></html>"#
+            )
+        };
+        let h = extract(&Html::parse_document(&page("Von Jemima Kelly")));
+        assert_eq!(h.authors, ["Jemima Kelly"]);
+        // A byline that names no one the parser recognizes keeps the outlet.
+        let h = extract(&Html::parse_document(&page("red, STERN.de/Agenturen")));
+        assert_eq!(h.authors, ["STERN.de"]);
+        // "Last, First" in dc.creator; Nordic "og" between two names.
+        let h = extract(&Html::parse_document(
+            r#"<html><head><meta name="dc.creator" content="Brazil, Rachel"></head><body><p>x</p></body></html>"#,
+        ));
+        assert_eq!(h.authors, ["Rachel Brazil"]);
+        let h = extract(&Html::parse_document(
+            r#"<html><head><meta name="author" content="Trine Juncher og Tora Reimer"></head><body><p>x</p></body></html>"#,
+        ));
+        assert_eq!(h.authors, ["Trine Juncher", "Tora Reimer"]);
+        assert!(same_outlet("mdr.de", "MDR") && !same_outlet("Mary Dore", "MDR"));
+        assert_eq!(inverted_name("Anna Li, Bo Chen"), None);
     }
 
     #[test]
