@@ -240,7 +240,7 @@ for name in "${selected[@]}"; do
     fi
     files=$(cd "$corpus_dir" && find "${inputs[@]}" -type f -not -name '.*' | wc -l)
     bytes=$(cd "$corpus_dir" && find "${inputs[@]}" -type f -not -name '.*' -printf '%s\n' |
-        awk '{ s += $1 } END { printf "%d", s }')
+        awk '{ s += $1 } END { printf "%.0f", s }')
     mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
     say "$name: $files files, $mb MB; warming the page cache"
     (cd "$corpus_dir" && find "${inputs[@]}" -type f -not -name '.*' -print0 | xargs -0 cat > /dev/null)
