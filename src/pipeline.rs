@@ -243,6 +243,15 @@ pub fn finish(
     }
 }
 
+/// Reads and normalizes again the file an article came from (its body was dropped).
+fn read_again(path: &std::path::Path, article: &Article) -> Result<Article, SkipReason> {
+    let file = InputFile {
+        path: path.to_path_buf(),
+        display: article.path.clone(),
+    };
+    load(&file).map(|(a, _)| a)
+}
+
 /// Removes the shingles of template paragraphs from the articles holding them. Each template
 /// paragraph is shingled once, from the first article holding it (its body is read again if it
 /// was dropped; if that fails, the paragraph's shingles stay wherever it is). An article left
@@ -272,11 +281,7 @@ fn strip_templates(
             let article = match &reread[d] {
                 None => Some(&articles[d]),
                 Some(path) => {
-                    let file = InputFile {
-                        path: path.clone(),
-                        display: articles[d].path.clone(),
-                    };
-                    again = load(&file).ok().map(|(a, _)| a);
+                    again = read_again(path, &articles[d]).ok();
                     again.as_ref()
                 }
             };
@@ -323,32 +328,28 @@ fn restore_texts(
     body_hashes: &[u64],
     reread: &[Option<PathBuf>],
 ) -> (Vec<String>, usize) {
-    let wanted: Vec<(u32, InputFile)> = stories
+    let wanted: Vec<(u32, &PathBuf)> = stories
         .iter()
-        .filter_map(|s| {
-            let doc = s.canonical;
-            let path = reread[doc as usize].clone()?;
-            let display = articles[doc as usize].path.clone();
-            Some((doc, InputFile { path, display }))
-        })
+        .filter_map(|s| Some((s.canonical, reread[s.canonical as usize].as_ref()?)))
         .collect();
     let texts: Vec<(u32, String, Option<String>)> = wanted
         .par_iter()
-        .map(|(doc, file)| {
-            let (body, problem) = match load(file) {
-                Ok((a, _)) if canonical::body_hash(&a.body) == body_hashes[*doc as usize] => {
+        .map(|&(doc, path)| {
+            let first = &articles[doc as usize];
+            let (body, problem) = match read_again(path, first) {
+                Ok(a) if canonical::body_hash(&a.body) == body_hashes[doc as usize] => {
                     (a.body, None)
                 }
-                Ok((a, _)) => (a.body, Some("changed during the run".to_string())),
+                Ok(a) => (a.body, Some("changed during the run".to_string())),
                 Err(reason) => (String::new(), Some(reason.to_string())),
             };
             let warning = problem.map(|why| {
                 format!(
                     "{}: {why}, when read again for its story's text",
-                    file.display
+                    first.path
                 )
             });
-            (*doc, body, warning)
+            (doc, body, warning)
         })
         .collect();
     let mut warnings = Vec::new();
