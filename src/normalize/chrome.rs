@@ -151,22 +151,46 @@ pub fn strip_prefix(line: &str) -> &str {
 /// Drops chrome lines and repeated lines: a line seen three or more times is dropped entirely
 /// (a repeated label), a line seen twice keeps its first copy (a caption printed twice).
 pub fn remove(lines: Vec<String>) -> Vec<String> {
-    let lower: Vec<String> = lines.iter().map(|l| l.to_lowercase()).collect();
-    let mut counts: HashMap<&str, u32> = HashMap::with_capacity(lines.len());
-    for l in &lower {
-        *counts.entry(l.as_str()).or_default() += 1;
+    // Lines are compared case-blind through a hash of their lower-cased characters, so long
+    // paragraphs are not copied to be compared; only lines short enough to be chrome are
+    // lower-cased for the list and the patterns.
+    let keys: Vec<u64> = lines.iter().map(|l| lower_hash(l)).collect();
+    let mut counts: HashMap<u64, u32> = HashMap::with_capacity(lines.len());
+    for &k in &keys {
+        *counts.entry(k).or_default() += 1;
     }
-    let mut seen: std::collections::HashSet<&str> =
+    let mut seen: std::collections::HashSet<u64> =
         std::collections::HashSet::with_capacity(lines.len());
-    let keep: Vec<bool> = lower
+    let keep: Vec<bool> = lines
         .iter()
-        .map(|l| !is_chrome_lower(l) && counts[l.as_str()] < 3 && seen.insert(l.as_str()))
+        .zip(&keys)
+        .map(|(l, k)| {
+            let chrome = l.len() <= MAX_CHROME_LEN && is_chrome_lower(&l.to_lowercase());
+            !chrome && counts[k] < 3 && seen.insert(*k)
+        })
         .collect();
     lines
         .into_iter()
         .zip(keep)
         .filter_map(|(l, k)| k.then_some(l))
         .collect()
+}
+
+/// FNV-1a over the lower-cased characters of a line.
+fn lower_hash(line: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |c: char| {
+        h ^= u64::from(u32::from(c));
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    for c in line.chars() {
+        if c.is_ascii() {
+            feed(c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(&mut feed);
+        }
+    }
+    h
 }
 
 #[cfg(test)]

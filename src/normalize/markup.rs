@@ -172,6 +172,43 @@ pub fn lines(s: &str) -> Vec<String> {
     out
 }
 
+/// `collapse_ws(&fold(s))` in one pass, copying runs of printable ASCII at once.
+pub fn fold_collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    let push = |out: &mut String, space: &mut bool, piece: &str| {
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+        out.push_str(piece);
+    };
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_graphic() {
+            i += 1;
+        }
+        if i > start {
+            push(&mut out, &mut space, &s[start..i]);
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if c == '\u{2026}' {
+            push(&mut out, &mut space, "...");
+            continue;
+        }
+        match fold_char(c) {
+            Some(f) if f.is_whitespace() => space = true,
+            Some(f) => push(&mut out, &mut space, f.encode_utf8(&mut [0; 4])),
+            None => {}
+        }
+    }
+    out
+}
+
 /// Collapses runs of whitespace to one space and trims.
 pub fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -199,6 +236,18 @@ pub fn clean_plain(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_collapse_is_fold_then_collapse() {
+        for text in [
+            "",
+            "  plain   words\n\tand tabs  ",
+            "\u{201C}Quoted\u{201D} \u{2014} dash\u{00A0}nbsp\u{200B}zero\u{2026}end",
+            "\r\nline\u{3000}wide \u{00AD}soft \u{0007}bell é ü 中文",
+        ] {
+            assert_eq!(fold_collapse(text), collapse_ws(&fold(text)), "{text:?}");
+        }
+    }
 
     #[test]
     fn entities_table() {

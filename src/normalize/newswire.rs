@@ -44,7 +44,7 @@ fn unprocessed_text(text: &str) -> String {
 }
 
 fn clean(s: &str) -> String {
-    markup::collapse_ws(&markup::fold(&markup::decode_entities(s)))
+    markup::fold_collapse(&markup::decode_entities(s))
 }
 
 /// Extracts header fields into `header` and returns the body's paragraphs.

@@ -241,7 +241,7 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
             *buf_links = 0;
             return;
         }
-        let mut text = markup::collapse_ws(&markup::fold(buf));
+        let mut text = markup::fold_collapse(buf);
         if text.contains('&') || text.contains('<') {
             text = markup::collapse_ws(&markup::strip_tags(&markup::decode_entities(&text)));
         }

@@ -27,7 +27,7 @@ static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
 });
 
 fn clean(s: &str) -> String {
-    markup::collapse_ws(&markup::fold(&markup::decode_entities(s)))
+    markup::fold_collapse(&markup::decode_entities(s))
 }
 
 /// Header fields from the page's metadata.
