@@ -160,7 +160,7 @@ pub struct Prepared {
     /// Header fields and paths of every article. A body is empty when it was dropped to stay
     /// within `--text-memory` (its `reread` entry says where to read it again).
     pub articles: Vec<Article>,
-    /// XXH3-64 of each normalized body, kept when the body is not.
+    /// XXH3-64 of each normalized body (kept also when the body is dropped).
     pub body_hashes: Vec<u64>,
     /// For each article whose body was dropped, the file it is read again from.
     pub reread: Vec<Option<PathBuf>>,
