@@ -78,20 +78,20 @@ pub fn detect_format(text: &str) -> Format {
     if newswire::detect(text) {
         return Format::Newswire;
     }
-    let mut end = text.len().min(2048);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = text[..end].to_ascii_lowercase();
-    if head.contains("<!doctype html")
-        || head.contains("<html")
-        || head.contains("<head")
-        || head.contains("<body")
-    {
-        Format::Html
-    } else {
-        Format::Text
-    }
+    let head = &text.as_bytes()[..text.len().min(2048)];
+    // One pass over the `<`s of the first 2 KB, matching tag names case-blind, without a
+    // lower-cased copy.
+    let starts = |at: usize, name: &[u8]| {
+        head.get(at..at + name.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(name))
+    };
+    let html = (0..head.len()).filter(|&i| head[i] == b'<').any(|i| {
+        starts(i + 1, b"!doctype html")
+            || starts(i + 1, b"html")
+            || starts(i + 1, b"head")
+            || starts(i + 1, b"body")
+    });
+    if html { Format::Html } else { Format::Text }
 }
 
 /// Normalizes one decoded document.

@@ -15,11 +15,7 @@ fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("selector")
 }
 
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static LD_JSON: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
-static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
 static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
     sel(
         r#"[rel="author"], [itemprop="author"] [itemprop="name"], [class*="byline"] [class*="author"], [class*="author-name"], [class*="authorName"], [class*="byline__name"], [class*="byline"]"#,
@@ -30,10 +26,37 @@ fn clean(s: &str) -> String {
     markup::fold_collapse(&markup::decode_entities(s))
 }
 
+/// The elements the header fields come from, gathered in one pass over the page (in document
+/// order), where one `select` each would walk the whole tree five times.
+#[derive(Default)]
+struct Elements<'a> {
+    metas: Vec<ElementRef<'a>>,
+    ld_json: Vec<ElementRef<'a>>,
+    times: Vec<ElementRef<'a>>,
+    title: Option<ElementRef<'a>>,
+    h1s: Vec<ElementRef<'a>>,
+}
+
+fn gather(doc: &Html) -> Elements<'_> {
+    let mut e = Elements::default();
+    for el in doc.tree.root().descendants().filter_map(ElementRef::wrap) {
+        match el.value().name() {
+            "meta" => e.metas.push(el),
+            "script" if LD_JSON.matches(&el) => e.ld_json.push(el),
+            "time" if el.attr("datetime").is_some() => e.times.push(el),
+            "title" if e.title.is_none() => e.title = Some(el),
+            "h1" => e.h1s.push(el),
+            _ => {}
+        }
+    }
+    e
+}
+
 /// Header fields from the page's metadata.
 pub fn extract(doc: &Html) -> Header {
-    let metas = meta_map(doc);
-    let ld = json_ld(doc);
+    let elements = gather(doc);
+    let metas = meta_map(&elements.metas);
+    let ld = json_ld(&elements.ld_json);
     let get = |keys: &[&str]| {
         keys.iter()
             .find_map(|k| metas.get(*k).filter(|v| !v.is_empty()).cloned())
@@ -69,7 +92,9 @@ pub fn extract(doc: &Html) -> Header {
             .and_then(|v| dates::parse(&v))
         })
         .or_else(|| {
-            doc.select(&TIME)
+            elements
+                .times
+                .iter()
                 .find_map(|t| t.attr("datetime").and_then(dates::parse))
         });
     let updated = ld
@@ -92,7 +117,7 @@ pub fn extract(doc: &Html) -> Header {
 
     let source = publisher(&metas, &ld);
     Header {
-        title: title(doc, &metas, &ld),
+        title: title(&elements, &metas, &ld),
         published,
         updated,
         authors: authors(doc, &metas, &ld, source.as_deref()),
@@ -121,9 +146,9 @@ fn publisher(metas: &HashMap<String, String>, ld: &[Value]) -> Option<String> {
 }
 
 /// Lower-cased `name`/`property`/`itemprop` → `content`, first occurrence wins.
-fn meta_map(doc: &Html) -> HashMap<String, String> {
+fn meta_map(metas: &[ElementRef]) -> HashMap<String, String> {
     let mut m = HashMap::new();
-    for el in doc.select(&META) {
+    for el in metas {
         let key = el
             .attr("property")
             .or_else(|| el.attr("name"))
@@ -138,9 +163,9 @@ fn meta_map(doc: &Html) -> HashMap<String, String> {
 
 /// JSON-LD objects that describe an article (any `@type` naming an article or a posting),
 /// flattened out of arrays and `@graph`.
-fn json_ld(doc: &Html) -> Vec<Value> {
+fn json_ld(scripts: &[ElementRef]) -> Vec<Value> {
     let mut out = Vec::new();
-    for el in doc.select(&LD_JSON) {
+    for el in scripts {
         let text: String = el.text().collect();
         let Ok(v) = serde_json::from_str::<Value>(text.trim()) else {
             continue;
@@ -198,7 +223,7 @@ fn element_text(el: ElementRef) -> String {
 
 /// The headline: the `<h1>` when it agrees with the page's titles, else `og:title`, JSON-LD
 /// `headline` or `<title>` without the site's name.
-fn title(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Option<String> {
+fn title(elements: &Elements, metas: &HashMap<String, String>, ld: &[Value]) -> Option<String> {
     let og = metas
         .get("og:title")
         .or_else(|| metas.get("twitter:title"))
@@ -208,14 +233,11 @@ fn title(doc: &Html, metas: &HashMap<String, String>, ld: &[Value]) -> Option<St
         .iter()
         .find_map(|o| o.get("headline").and_then(Value::as_str))
         .map(clean);
-    let page_title = doc
-        .select(&TITLE)
-        .next()
-        .map(element_text)
-        .filter(|s| !s.is_empty());
-    let h1s: Vec<String> = doc
-        .select(&H1)
-        .map(element_text)
+    let page_title = elements.title.map(element_text).filter(|s| !s.is_empty());
+    let h1s: Vec<String> = elements
+        .h1s
+        .iter()
+        .map(|&h| element_text(h))
         .filter(|s| !s.is_empty())
         .collect();
     let known: Vec<&String> = [&og, &ld_headline, &page_title]
