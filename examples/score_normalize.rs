@@ -9,13 +9,15 @@
 //! ```
 //! `--corpora DIR` points at another corpora folder. Single-threaded, so MB/s is per core.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use newsdedup::input;
-use newsdedup::normalize::{self, Article, markup};
+use newsdedup::normalize::{self, Article};
 use newsdedup::shingle;
+
+mod scoring;
+use scoring::{bow_f1, fold, mean, quantile, same_day, set_f1};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -67,64 +69,6 @@ fn load(path: &Path) -> Option<(Article, usize, f64)> {
     Some((a, bytes.len(), t.elapsed().as_secs_f64()))
 }
 
-fn fold(s: &str) -> String {
-    markup::collapse_ws(&markup::fold(s))
-}
-
-fn tokens(s: &str) -> HashMap<String, usize> {
-    let mut m = HashMap::new();
-    shingle::for_each_token(s, |t| *m.entry(t.to_string()).or_default() += 1);
-    m
-}
-
-/// Bag-of-words F1 of lowercase \w+ tokens.
-fn bow_f1(pred: &str, gold: &str) -> f64 {
-    let (p, g) = (tokens(pred), tokens(gold));
-    let (np, ng): (usize, usize) = (p.values().sum(), g.values().sum());
-    if np == 0 && ng == 0 {
-        return 1.0;
-    }
-    let common: usize = p
-        .iter()
-        .map(|(t, c)| (*c).min(*g.get(t).unwrap_or(&0)))
-        .sum();
-    if common == 0 {
-        return 0.0;
-    }
-    let (prec, rec) = (common as f64 / np as f64, common as f64 / ng as f64);
-    2.0 * prec * rec / (prec + rec)
-}
-
-fn set_f1(pred: &[String], gold: &[String]) -> f64 {
-    let norm = |v: &[String]| {
-        v.iter()
-            .map(|s| fold(s).to_lowercase())
-            .collect::<std::collections::BTreeSet<_>>()
-    };
-    let (p, g) = (norm(pred), norm(gold));
-    if p.is_empty() && g.is_empty() {
-        return 1.0;
-    }
-    let common = p.intersection(&g).count() as f64;
-    if common == 0.0 {
-        return 0.0;
-    }
-    2.0 * common / (p.len() + g.len()) as f64
-}
-
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len().max(1) as f64
-}
-
-fn quantile(v: &mut [f64], q: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let idx = ((v.len() - 1) as f64 * q).round() as usize;
-    v[idx]
-}
-
 fn fundus(dir: &Path, worst: usize, author_misses: bool) {
     let expected = std::fs::read_to_string(dir.join("expected.jsonl")).expect("expected.jsonl");
     let (mut titles, mut authors, mut dates, mut bodies) =
@@ -167,16 +111,7 @@ fn fundus(dir: &Path, worst: usize, author_misses: bool) {
                 .published
                 .or(a.header.date_line)
                 .or(a.header.updated);
-            let day = |t: normalize::Timestamp| (t.sort_key().div_euclid(86_400), t.days());
-            let ok = match (ours, gold) {
-                (Some(o), Some(g)) => {
-                    let (g_utc, _) = day(g);
-                    let (o_utc, o_local) = day(o);
-                    o_utc == g_utc || (o.offset_min.is_none() && o_local == g_utc)
-                }
-                _ => false,
-            };
-            dates.push(f64::from(u8::from(ok)));
+            dates.push(f64::from(u8::from(same_day(ours, gold))));
         }
         let f1 = bow_f1(&a.body, e["body_text"].as_str().unwrap_or(""));
         bodies.push(f1);
@@ -188,7 +123,7 @@ fn fundus(dir: &Path, worst: usize, author_misses: bool) {
             gold_title,
         ));
     }
-    let mut b = bodies.clone();
+    let b = bodies.clone();
     println!(
         "fundus: {} pages, {:.1} MB",
         bodies.len(),
@@ -203,7 +138,7 @@ fn fundus(dir: &Path, worst: usize, author_misses: bool) {
     println!(
         "  body F1       mean {:.3}  median {:.3}",
         mean(&bodies),
-        quantile(&mut b, 0.5)
+        quantile(&b, 0.5)
     );
     println!(
         "  speed         {:.1} MB/s (decode + normalize, one core)",
@@ -255,12 +190,12 @@ fn spotsigs(dir: &Path) {
     );
     println!(
         "  same-story 5-shingle Jaccard   median {:.3}",
-        quantile(&mut same, 0.5)
+        quantile(&same, 0.5)
     );
     println!(
         "  different-story Jaccard        p99.9 {:.3}  max {:.3}",
-        quantile(&mut diff, 0.999),
-        quantile(&mut diff, 1.0)
+        quantile(&diff, 0.999),
+        quantile(&diff, 1.0)
     );
     println!(
         "  speed         {:.1} MB/s (decode + normalize, one core)",

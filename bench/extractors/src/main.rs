@@ -14,14 +14,12 @@
 //! author set F1, same-day date), so the `newsdedup` row reproduces its numbers. See
 //! docs/extractors.md for the results.
 
-use std::collections::{BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use newsdedup::input;
-use newsdedup::normalize::{self, Timestamp, dates, header, markup};
-use newsdedup::shingle;
+use newsdedup::normalize::{self, Timestamp, dates, header};
 
 /// What one extractor returned for one page.
 #[derive(Default, Clone)]
@@ -152,95 +150,11 @@ fn split_authors(s: &str) -> Vec<String> {
         .collect()
 }
 
-// ---- scoring, as in examples/score_normalize.rs ----
+// ---- scoring: the same rules as examples/score_normalize.rs ----
 
-fn fold(s: &str) -> String {
-    markup::collapse_ws(&markup::fold(s))
-}
-
-fn tokens(s: &str) -> HashMap<String, usize> {
-    let mut m = HashMap::new();
-    shingle::for_each_token(s, |t| *m.entry(t.to_string()).or_default() += 1);
-    m
-}
-
-fn word_count(s: &str) -> usize {
-    let mut n = 0;
-    shingle::for_each_token(s, |_| n += 1);
-    n
-}
-
-/// Bag-of-words F1 of lowercase \w+ tokens.
-fn bow_f1(pred: &str, gold: &str) -> f64 {
-    let (p, g) = (tokens(pred), tokens(gold));
-    let (np, ng): (usize, usize) = (p.values().sum(), g.values().sum());
-    if np == 0 && ng == 0 {
-        return 1.0;
-    }
-    let common: usize = p
-        .iter()
-        .map(|(t, c)| (*c).min(*g.get(t).unwrap_or(&0)))
-        .sum();
-    if common == 0 {
-        return 0.0;
-    }
-    let (prec, rec) = (common as f64 / np as f64, common as f64 / ng as f64);
-    2.0 * prec * rec / (prec + rec)
-}
-
-/// Token precision and recall of `pred` against `gold` (bags, as in [`bow_f1`]).
-fn bow_pr(pred: &str, gold: &str) -> (f64, f64) {
-    let (p, g) = (tokens(pred), tokens(gold));
-    let (np, ng): (usize, usize) = (p.values().sum(), g.values().sum());
-    let common: usize = p
-        .iter()
-        .map(|(t, c)| (*c).min(*g.get(t).unwrap_or(&0)))
-        .sum();
-    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
-    (ratio(common, np), ratio(common, ng))
-}
-
-fn set_f1(pred: &[String], gold: &[String]) -> f64 {
-    let norm = |v: &[String]| {
-        v.iter()
-            .map(|s| fold(s).to_lowercase())
-            .collect::<BTreeSet<_>>()
-    };
-    let (p, g) = (norm(pred), norm(gold));
-    if p.is_empty() && g.is_empty() {
-        return 1.0;
-    }
-    let common = p.intersection(&g).count() as f64;
-    if common == 0.0 {
-        return 0.0;
-    }
-    2.0 * common / (p.len() + g.len()) as f64
-}
-
-fn same_day(ours: Option<Timestamp>, gold: Option<Timestamp>) -> bool {
-    let day = |t: Timestamp| (t.sort_key().div_euclid(86_400), t.days());
-    match (ours, gold) {
-        (Some(o), Some(g)) => {
-            let (g_utc, _) = day(g);
-            let (o_utc, o_local) = day(o);
-            o_utc == g_utc || (o.offset_min.is_none() && o_local == g_utc)
-        }
-        _ => false,
-    }
-}
-
-fn mean(v: &[f64]) -> f64 {
-    v.iter().sum::<f64>() / v.len().max(1) as f64
-}
-
-fn quantile(v: &[f64], q: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[((v.len() - 1) as f64 * q).round() as usize]
-}
+#[path = "../../../examples/scoring/mod.rs"]
+mod scoring;
+use scoring::*;
 
 // ---- the run ----
 
