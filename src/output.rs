@@ -162,7 +162,20 @@ pub fn to_path_or_stdout(
 /// `.newsdedup-*.tmp`), flushed and synced to disk, then renamed over `path`. A run that fails
 /// or is interrupted never leaves half a file, and an existing file is replaced only once the
 /// new one is complete. An existing file's permissions are kept; a new one gets 0644.
+///
+/// Only regular files are replaced. A symbolic link is followed and its target replaced, so the
+/// link stays; anything else that already exists (`/dev/null`, a FIFO, a terminal) is written
+/// to in place, because renaming over it would swap the device for a plain file.
 pub fn to_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() && !m.is_dir() => {
+            let mut w = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
+            f(&mut w)?;
+            return w.flush();
+        }
+        Ok(_) if path.is_symlink() => return to_file(&std::fs::canonicalize(path)?, f),
+        _ => {}
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

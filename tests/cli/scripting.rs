@@ -80,6 +80,45 @@ fn output_file_is_written_atomically_and_equals_stdout() {
     assert!(err.starts_with("newsdedup: error: cannot write ") && err.contains("out.json"));
 }
 
+/// `-o` replaces regular files only: a symbolic link keeps pointing at its (replaced) target, and
+/// a FIFO or device (`-o /dev/null`) is written to in place. Renaming a temporary file over
+/// `/dev/null` once turned it into a plain file on a machine running as root, and every build
+/// that later read from it broke.
+#[cfg(unix)]
+#[test]
+fn output_to_a_symlink_or_a_fifo_keeps_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let expected = run(&[SEEDS]).stdout;
+
+    let real = tmp.path().join("real.json");
+    let link = tmp.path().join("link.json");
+    std::fs::write(&real, "OLD").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = run(&["-o".as_ref(), link.as_os_str(), SEEDS.as_ref()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(link.is_symlink(), "the link is kept");
+    assert_eq!(std::fs::read(&real).unwrap(), expected);
+    assert!(leftovers(tmp.path()).is_empty());
+
+    let fifo = tmp.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped the FIFO case: mkfifo is not available");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let out = run(&["-o".as_ref(), fifo.as_os_str(), SEEDS.as_ref()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reader.join().unwrap(), expected);
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO is still a FIFO");
+    assert!(leftovers(tmp.path()).is_empty());
+}
+
 #[test]
 fn normalize_writes_to_an_output_file_too() {
     let tmp = tempfile::tempdir().unwrap();
