@@ -52,8 +52,15 @@ fn gather(doc: &Html) -> Elements<'_> {
     e
 }
 
-/// Header fields from the page's metadata.
-pub fn extract(doc: &Html) -> Header {
+/// What the page says about itself.
+pub struct PageMeta {
+    pub header: Header,
+    /// JSON-LD `articleBody`, the longest when there are several.
+    pub article_body: Option<String>,
+}
+
+/// Header fields from the page's metadata, and the publisher's copy of the text.
+pub fn extract(doc: &Html) -> PageMeta {
     let elements = gather(doc);
     let metas = meta_map(&elements.metas);
     let ld = json_ld(&elements.ld_json);
@@ -116,13 +123,22 @@ pub fn extract(doc: &Html) -> Header {
         });
 
     let source = publisher(&metas, &ld);
-    Header {
+    let article_body = ld
+        .iter()
+        .filter_map(|o| o.get("articleBody").and_then(Value::as_str))
+        .max_by_key(|b| b.len())
+        .map(String::from);
+    let header = Header {
         title: title(&elements, &metas, &ld),
         published,
         updated,
         authors: authors(doc, &metas, &ld, source.as_deref()),
         source,
         ..Header::default()
+    };
+    PageMeta {
+        header,
+        article_body,
     }
 }
 
@@ -437,6 +453,25 @@ fn split_names(s: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn header_of(doc: &Html) -> Header {
+        extract(doc).header
+    }
+
+    #[test]
+    fn article_body_from_json_ld_the_longest() {
+        let html = r#"<html><head><script type="application/ld+json">[
+            {"@type":"NewsArticle","articleBody":"Short teaser."},
+            {"@type":"ReportageNewsArticle","articleBody":"The whole story, in the publisher's words."}]</script>
+            </head><body><p>x</p></body></html>"#;
+        let m = extract(&Html::parse_document(html));
+        assert_eq!(
+            m.article_body.as_deref(),
+            Some("The whole story, in the publisher's words.")
+        );
+        let none = extract(&Html::parse_document("<p>no metadata</p>"));
+        assert_eq!(none.article_body, None);
+    }
+
     #[test]
     fn meta_and_json_ld() {
         let html = r#"<html><head><title>Harbour reopens | Example News</title>
@@ -448,7 +483,7 @@ mod tests {
                "author":[{"@type":"Person","name":"Ana Li"},{"@type":"Person","name":"Bo Chen"}],
                "publisher":{"@type":"Organization","name":"Example News"}}]}</script>
             </head><body><h1>Harbour reopens after storm</h1></body></html>"#;
-        let h = extract(&Html::parse_document(html));
+        let h = header_of(&Html::parse_document(html));
         assert_eq!(h.title.as_deref(), Some("Harbour reopens after storm"));
         assert_eq!(
             h.published.map(|t| t.to_string()).as_deref(),
@@ -466,7 +501,7 @@ mod tests {
     fn title_fallbacks_and_byline_elements() {
         let html = r#"<html><head><title>World | Example News | Talks collapse in Geneva overnight</title></head>
             <body><span class="byline">By Jane Doe and John Roe, Reuters</span><p>x</p></body></html>"#;
-        let h = extract(&Html::parse_document(html));
+        let h = header_of(&Html::parse_document(html));
         assert_eq!(
             h.title.as_deref(),
             Some("Talks collapse in Geneva overnight")
@@ -484,17 +519,17 @@ mod tests {
                 <body><div class="byline">{byline}</div><p>x</p></body></html>"#
             )
         };
-        let h = extract(&Html::parse_document(&page("Von Jemima Kelly")));
+        let h = header_of(&Html::parse_document(&page("Von Jemima Kelly")));
         assert_eq!(h.authors, ["Jemima Kelly"]);
         // A byline that names no one the parser recognizes keeps the outlet.
-        let h = extract(&Html::parse_document(&page("red, STERN.de/Agenturen")));
+        let h = header_of(&Html::parse_document(&page("red, STERN.de/Agenturen")));
         assert_eq!(h.authors, ["STERN.de"]);
         // "Last, First" in dc.creator; Nordic "og" between two names.
-        let h = extract(&Html::parse_document(
+        let h = header_of(&Html::parse_document(
             r#"<html><head><meta name="dc.creator" content="Brazil, Rachel"></head><body><p>x</p></body></html>"#,
         ));
         assert_eq!(h.authors, ["Rachel Brazil"]);
-        let h = extract(&Html::parse_document(
+        let h = header_of(&Html::parse_document(
             r#"<html><head><meta name="author" content="Trine Juncher og Tora Reimer"></head><body><p>x</p></body></html>"#,
         ));
         assert_eq!(h.authors, ["Trine Juncher", "Tora Reimer"]);

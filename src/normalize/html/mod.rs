@@ -5,11 +5,14 @@
 //! 1. [`meta`]: header fields from `<title>`, `<meta>` tags, JSON-LD and byline elements.
 //! 2. [`content`]: the page cut into text blocks at block-level elements (script, style, nav,
 //!    forms and the like dropped), then the main article text found by text and link density.
+//! 3. [`guide`]: the publisher's JSON-LD `articleBody`, where there is one, confirms which of
+//!    those lines are story.
 //!
 //! The result is a list of lines for the shared header extraction and chrome removal.
 
 pub mod content;
 pub mod guard;
+pub mod guide;
 pub mod meta;
 
 use scraper::Html;
@@ -24,8 +27,9 @@ const MAX_HTML_BYTES: usize = 8 << 20;
 pub fn extract(html: &str, header: &mut Header) -> Vec<String> {
     let html = guard::defuse(truncate(html, MAX_HTML_BYTES));
     let doc = Html::parse_document(&html);
-    *header = meta::extract(&doc);
-    let lines = content::main_text(&doc);
+    let meta = meta::extract(&doc);
+    *header = meta.header;
+    let lines = guide::apply(content::main_text(&doc), meta.article_body.as_deref());
     // The headline often opens the article container too; it belongs in the header only.
     let lower = |s: &str| {
         s.chars()
