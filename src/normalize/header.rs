@@ -95,7 +95,14 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
         let line = std::mem::take(&mut lines[i]);
         if !in_header || i >= HEADER_ZONE {
             in_header = false;
-            body.push(line);
+            // Past the header zone, a line that is only a date or a publication stamp is the
+            // page's furniture (a timestamp under a photo, a teaser's date), never story text.
+            if !matches!(
+                classify(&line),
+                Some(HeaderLine::Stamp { .. } | HeaderLine::BareDate(_) | HeaderLine::ReadingTime)
+            ) {
+                body.push(line);
+            }
             continue;
         }
         // The scraper's ` date YYYY-MM-DD` line, which may run into the next line's text.
