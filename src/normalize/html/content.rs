@@ -132,29 +132,66 @@ impl Block {
 /// page whose content sits in `<div hidden id="S:0">` until a script moves it).
 const MIN_ARTICLE_CHARS: usize = 500;
 
+/// What a pass drops besides the tags that never hold text ([`SKIP`]).
+#[derive(Debug, Clone, Copy)]
+struct Drop {
+    /// Elements whose class or id says "unlikely" ([`UNLIKELY`]).
+    unlikely: bool,
+    /// Page structure ([`SKIP_STRICT`]) and hidden elements.
+    structure: bool,
+}
+
+const STRICT: Drop = Drop {
+    unlikely: true,
+    structure: true,
+};
+
 /// The page's main text as lines, in document order.
 pub fn main_text(doc: &Html) -> Vec<String> {
-    let strict = pass(doc, true);
     let chars = |v: &[String]| v.iter().map(|l| l.len()).sum::<usize>();
-    if chars(&strict) >= MIN_ARTICLE_CHARS {
+    let (strict, dropped) = pass(doc, STRICT);
+    let found = chars(&strict);
+    // An "unlikely" element that held far more paragraph text than the whole result is the
+    // article's own container with an unlucky class (`container vertical-ad-con`).
+    if dropped > found.max(MIN_ARTICLE_CHARS) {
+        let (kept, _) = pass(
+            doc,
+            Drop {
+                unlikely: false,
+                structure: true,
+            },
+        );
+        if chars(&kept) > found {
+            return kept;
+        }
+    }
+    if found >= MIN_ARTICLE_CHARS {
         return strict;
     }
-    let lenient = pass(doc, false);
-    if chars(&lenient) > 2 * chars(&strict) {
+    let (lenient, _) = pass(
+        doc,
+        Drop {
+            unlikely: false,
+            structure: false,
+        },
+    );
+    if chars(&lenient) > 2 * found {
         lenient
     } else {
         strict
     }
 }
 
-fn pass(doc: &Html, drop_unlikely: bool) -> Vec<String> {
-    let (mut elems, blocks) = segment(doc, drop_unlikely);
+/// One extraction; also returns the most paragraph text (bytes of text directly in `<p>`) that
+/// one dropped "unlikely" element held.
+fn pass(doc: &Html, drop: Drop) -> (Vec<String>, usize) {
+    let (mut elems, blocks, dropped) = segment(doc, drop);
     if blocks.is_empty() {
-        return Vec::new();
+        return (Vec::new(), dropped);
     }
     score(&mut elems, &blocks);
     let Some(winner) = best(&elems) else {
-        return blocks.into_iter().map(|b| b.text).collect();
+        return (blocks.into_iter().map(|b| b.text).collect(), dropped);
     };
     let winner = expand(&elems, winner);
     let included = with_siblings(&elems, winner);
@@ -163,12 +200,13 @@ fn pass(doc: &Html, drop_unlikely: bool) -> Vec<String> {
             elems[w].open <= elems[e as usize].open && elems[e as usize].close <= elems[w].close
         })
     };
-    blocks
+    let lines = blocks
         .into_iter()
         .filter(|b| inside(b.elem))
         .filter(|b| b.heading == 1 || b.link_density() < 0.5 || b.chars > 300)
         .map(|b| b.text)
-        .collect()
+        .collect();
+    (lines, dropped)
 }
 
 fn class_id(e: &scraper::node::Element) -> String {
@@ -197,20 +235,34 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     })
 }
 
-fn should_skip(e: &scraper::node::Element, drop_unlikely: bool) -> bool {
-    let name = e.name();
-    if SKIP.contains(&name) || (drop_unlikely && (SKIP_STRICT.contains(&name) || is_hidden(e))) {
-        return true;
-    }
-    if !drop_unlikely || matches!(name, "body" | "html" | "article" | "main" | "a") {
-        return false;
-    }
-    let ci = class_id(e);
-    !ci.is_empty() && UNLIKELY.is_match(&ci) && !MAYBE.is_match(&ci)
+/// Why an element's subtree is left out, if it is.
+#[derive(PartialEq)]
+enum Skip {
+    Keep,
+    /// By its class or id ([`UNLIKELY`]).
+    Unlikely,
+    Always,
 }
 
-/// Cuts the document into blocks, building the element table on the way.
-fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
+fn should_skip(e: &scraper::node::Element, drop: Drop) -> Skip {
+    let name = e.name();
+    if SKIP.contains(&name) || (drop.structure && (SKIP_STRICT.contains(&name) || is_hidden(e))) {
+        return Skip::Always;
+    }
+    if !drop.unlikely || matches!(name, "body" | "html" | "article" | "main" | "a") {
+        return Skip::Keep;
+    }
+    let ci = class_id(e);
+    if !ci.is_empty() && UNLIKELY.is_match(&ci) && !MAYBE.is_match(&ci) {
+        Skip::Unlikely
+    } else {
+        Skip::Keep
+    }
+}
+
+/// Cuts the document into blocks, building the element table on the way. Also returns the most
+/// paragraph text one dropped "unlikely" element held.
+fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
     let mut elems: Vec<Elem> = vec![Elem {
         parent: 0,
         open: 0,
@@ -225,6 +277,9 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
     let mut stack: Vec<u32> = vec![0];
     let mut block_owner: Vec<u32> = vec![0];
     let mut skip_depth = 0usize;
+    // Paragraph text inside the "unlikely" element being skipped, and the most of any.
+    let mut skipping_unlikely = false;
+    let (mut unlikely_p, mut max_unlikely_p) = (0usize, 0usize);
     let mut link_depth = 0usize;
     let mut heading_depth: Vec<u8> = Vec::new();
     let mut buf = String::new();
@@ -268,9 +323,14 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
                         skip_depth += 1;
                         continue;
                     }
-                    if should_skip(e, drop_unlikely) {
-                        skip_depth = 1;
-                        continue;
+                    match should_skip(e, drop) {
+                        Skip::Keep => {}
+                        why => {
+                            skip_depth = 1;
+                            skipping_unlikely = why == Skip::Unlikely;
+                            unlikely_p = 0;
+                            continue;
+                        }
                     }
                     counter += 1;
                     let name = e.name();
@@ -324,6 +384,15 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
                         buf_links += t.chars().filter(|c| !c.is_whitespace()).count();
                     }
                 }
+                Node::Text(t) if skipping_unlikely => {
+                    let in_p = node
+                        .parent()
+                        .and_then(|p| p.value().as_element().map(|e| e.name() == "p"))
+                        .unwrap_or(false);
+                    if in_p {
+                        unlikely_p += t.trim().len();
+                    }
+                }
                 _ => {}
             },
             Edge::Close(node) => {
@@ -332,6 +401,10 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
                 };
                 if skip_depth > 0 {
                     skip_depth -= 1;
+                    if skip_depth == 0 && skipping_unlikely {
+                        skipping_unlikely = false;
+                        max_unlikely_p = max_unlikely_p.max(unlikely_p);
+                    }
                     continue;
                 }
                 counter += 1;
@@ -367,7 +440,7 @@ fn segment(doc: &Html, drop_unlikely: bool) -> (Vec<Elem>, Vec<Block>) {
     for e in elems.iter_mut().filter(|e| e.close == u32::MAX) {
         e.close = counter + 1;
     }
-    (elems, blocks)
+    (elems, blocks, max_unlikely_p)
 }
 
 /// Readability-style scoring: paragraphs score their parent and grandparent.
