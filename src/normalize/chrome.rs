@@ -70,7 +70,8 @@ const CHROME_PATTERNS: &[&str] = &[
     r"^chat with us in facebook messenger",
     r"^(?:related|read more|see also|more|watch|listen|also read|read also|recommended|advertisement|sponsored)\s*:",
     r"^click (?:here|through) to ",
-    r"^(?:photo|image|video|file photo)s?\s*:",
+    r"^(?:photo|image|video|file photo|foto|bild|image credit|photo credit)s?\s*:",
+    r"^\((?:image|photo) credit: [^)]*\)$",
     r"^(?:follow|like) us on ",
     r"^sign up (?:for|to) ",
     r"^subscribe (?:to|now|for)",
@@ -87,6 +88,27 @@ static PATTERNS: LazyLock<RegexSet> = LazyLock::new(|| {
     // Lines are lower-cased before matching; ASCII classes keep the automaton small.
     RegexSet::new(CHROME_PATTERNS.iter().map(|p| format!("(?-u){p}"))).expect("chrome patterns")
 });
+
+/// A line saying the rest of the article is for subscribers: what follows it is the paywall's
+/// sales pitch and the page's lists, never story (seen on fundus: Le Monde, Rzeczpospolita,
+/// Chunichi Shimbun).
+static PAYWALL: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)^(?:il vous reste \d+(?:[.,]\d+)?\s?% de cet article à lire|pozostało jeszcze \d+\s?% artykułu|この記事は(?:有料)?会員限定(?:記事)?です|the rest of this (?:article|story) is (?:for|available to|only available to) (?:subscribers|members))",
+    )
+    .expect("paywall regex")
+});
+
+/// Drops the paywall line ([`PAYWALL`]) and everything after it.
+pub fn cut_at_paywall(mut lines: Vec<String>) -> Vec<String> {
+    if let Some(i) = lines
+        .iter()
+        .position(|l| l.len() <= MAX_CHROME_LEN && PAYWALL.is_match(l))
+    {
+        lines.truncate(i);
+    }
+    lines
+}
 
 /// Labels that sometimes run into the first line of text (`Story highlights Control over …`).
 const CHROME_PREFIXES: &[&str] = &["story highlights ", "breaking news ", "advertisement "];
@@ -239,9 +261,35 @@ mod tests {
             ),
             ("The figures were confirmed by Reuters", false),
             ("John Smith/AP", true),
+            ("Foto: Graeme Sloan (Getty)", true),
+            ("(Image credit: Google)", true),
+            ("Image credit: TechRadar (Image credit: Google)", true),
+            ("Fotografen waren am Montag vor Ort.", false),
         ] {
             assert_eq!(is_chrome(line), want, "{line}");
         }
+    }
+
+    #[test]
+    fn paywall_line_ends_the_text() {
+        let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let page = lines(&[
+            "Le gouvernement a présenté son budget mardi.",
+            "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
+            "Vous possédez déjà un compte ?",
+        ]);
+        assert_eq!(cut_at_paywall(page.clone()), page[..1]);
+        let japanese = lines(&[
+            "気象庁は会見を開いた。",
+            "この記事は会員限定です。",
+            "中日プラスに登録すると",
+        ]);
+        assert_eq!(cut_at_paywall(japanese.clone()), japanese[..1]);
+        let free = lines(&[
+            "A story that mentions paywalls and subscribers.",
+            "More of it.",
+        ]);
+        assert_eq!(cut_at_paywall(free.clone()), free);
     }
 
     #[test]
