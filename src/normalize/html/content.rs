@@ -104,6 +104,14 @@ struct Elem {
     link_chars: usize,
     /// Characters of paragraph-like blocks (enough text, few links) in the subtree.
     good_chars: usize,
+    /// An `<article>` element.
+    article: bool,
+}
+
+impl Elem {
+    fn contains(&self, other: &Elem) -> bool {
+        self.open <= other.open && other.close <= self.close
+    }
 }
 
 /// A run of text inside one block-level element.
@@ -146,21 +154,20 @@ const STRICT: Drop = Drop {
     structure: true,
 };
 
-/// The page's main text as lines, in document order.
-pub fn main_text(doc: &Html) -> Vec<String> {
+/// The page's main text as lines, in document order. `headline` (the page's title, when known)
+/// picks the story among several full `<article>`s on one page.
+pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
     let chars = |v: &[String]| v.iter().map(|l| l.len()).sum::<usize>();
-    let (strict, dropped) = pass(doc, STRICT);
+    let pass = |drop| pass(doc, drop, headline);
+    let (strict, dropped) = pass(STRICT);
     let found = chars(&strict);
     // An "unlikely" element that held far more paragraph text than the whole result is the
     // article's own container with an unlucky class (`container vertical-ad-con`).
     if dropped > found.max(MIN_ARTICLE_CHARS) {
-        let (kept, _) = pass(
-            doc,
-            Drop {
-                unlikely: false,
-                structure: true,
-            },
-        );
+        let (kept, _) = pass(Drop {
+            unlikely: false,
+            structure: true,
+        });
         if chars(&kept) > found {
             return kept;
         }
@@ -168,13 +175,10 @@ pub fn main_text(doc: &Html) -> Vec<String> {
     if found >= MIN_ARTICLE_CHARS {
         return strict;
     }
-    let (lenient, _) = pass(
-        doc,
-        Drop {
-            unlikely: false,
-            structure: false,
-        },
-    );
+    let (lenient, _) = pass(Drop {
+        unlikely: false,
+        structure: false,
+    });
     if chars(&lenient) > 2 * found {
         lenient
     } else {
@@ -184,7 +188,7 @@ pub fn main_text(doc: &Html) -> Vec<String> {
 
 /// One extraction; also returns the most paragraph text (bytes of text directly in `<p>`) that
 /// one dropped "unlikely" element held.
-fn pass(doc: &Html, drop: Drop) -> (Vec<String>, usize) {
+fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, usize) {
     let (mut elems, blocks, dropped) = segment(doc, drop);
     if blocks.is_empty() {
         return (Vec::new(), dropped);
@@ -193,8 +197,10 @@ fn pass(doc: &Html, drop: Drop) -> (Vec<String>, usize) {
     let Some(winner) = best(&elems) else {
         return (blocks.into_iter().map(|b| b.text).collect(), dropped);
     };
-    let winner = expand(&elems, winner);
-    let included = with_siblings(&elems, winner);
+    let included = match headline.and_then(|h| headline_article(&elems, &blocks, h)) {
+        Some(story) => vec![story],
+        None => with_siblings(&elems, expand(&elems, winner)),
+    };
     let inside = |e: u32| {
         included.iter().any(|&w| {
             elems[w].open <= elems[e as usize].open && elems[e as usize].close <= elems[w].close
@@ -272,6 +278,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
         chars: 0,
         link_chars: 0,
         good_chars: 0,
+        article: false,
     }];
     let mut blocks = Vec::new();
     let mut stack: Vec<u32> = vec![0];
@@ -358,6 +365,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
                         chars: 0,
                         link_chars: 0,
                         good_chars: 0,
+                        article: name == "article",
                     });
                     stack.push(id);
                     if BLOCK.contains(&name) {
@@ -526,6 +534,35 @@ fn expand(elems: &[Elem], mut w: usize) -> usize {
     w
 }
 
+/// Paragraph text that makes an `<article>` a full story rather than a teaser card.
+const FULL_ARTICLE_CHARS: usize = 500;
+
+/// On a page with several full stories, each in its own `<article>` (the next story appended
+/// below the first), the one whose `<h1>` is the page's headline.
+fn headline_article(elems: &[Elem], blocks: &[Block], headline: &str) -> Option<usize> {
+    let full: Vec<usize> = (1..elems.len())
+        .filter(|&i| elems[i].article && elems[i].good_chars >= FULL_ARTICLE_CHARS)
+        .collect();
+    let outer: Vec<usize> = full
+        .iter()
+        .copied()
+        .filter(|&i| !full.iter().any(|&j| j != i && elems[j].contains(&elems[i])))
+        .collect();
+    if outer.len() < 2 {
+        return None;
+    }
+    let headline = headline.to_lowercase();
+    blocks
+        .iter()
+        .filter(|b| b.heading == 1 && b.text.to_lowercase() == headline)
+        .find_map(|b| {
+            outer
+                .iter()
+                .copied()
+                .find(|&a| elems[a].contains(&elems[b.elem as usize]))
+        })
+}
+
 /// The winner plus siblings that score well against it.
 fn with_siblings(elems: &[Elem], winner: usize) -> Vec<usize> {
     let parent = elems[winner].parent;
@@ -545,7 +582,7 @@ mod tests {
     use super::*;
 
     fn text_of(html: &str) -> Vec<String> {
-        main_text(&Html::parse_document(html))
+        main_text(&Html::parse_document(html), None)
     }
 
     #[test]
@@ -571,6 +608,30 @@ mod tests {
                 "Damage",
                 "Repairs to the north quay will take months, the port authority said in a statement.",
             ]
+        );
+    }
+
+    #[test]
+    fn the_story_whose_h1_is_the_headline_among_appended_stories() {
+        let para = |topic: &str, n: usize| {
+            (0..n)
+                .map(|i| format!("<p>Paragraph {i} about the {topic}, with enough words, commas, and detail to count as text.</p>"))
+                .collect::<String>()
+        };
+        let html = format!(
+            "<html><body><main><article><h1>Port reopens</h1>{}</article>\
+             <div class=\"next\"><article><h1>Council votes</h1>{}</article></div></main></body></html>",
+            para("harbour", 6),
+            para("council budget vote", 12)
+        );
+        let doc = Html::parse_document(&html);
+        let got = main_text(&doc, Some("Port reopens"));
+        assert_eq!(got.len(), 7, "{got:?}");
+        assert!(got.iter().skip(1).all(|l| l.contains("harbour")), "{got:?}");
+        // Without a headline that names one of them, both stay (the old behaviour).
+        let all = main_text(&doc, Some("Something else"));
+        assert!(
+            all.iter().any(|l| l.contains("council")) && all.iter().any(|l| l.contains("harbour"))
         );
     }
 

@@ -29,7 +29,8 @@ pub fn extract(html: &str, header: &mut Header) -> Vec<String> {
     let doc = Html::parse_document(&html);
     let meta = meta::extract(&doc);
     *header = meta.header;
-    let lines = guide::apply(content::main_text(&doc), meta.article_body.as_deref());
+    let lines = content::main_text(&doc, header.title.as_deref());
+    let lines = guide::apply(lines, meta.article_body.as_deref());
     // The headline often opens the article container too; it belongs in the header only.
     let lower = |s: &str| {
         s.chars()
