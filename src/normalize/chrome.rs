@@ -99,12 +99,49 @@ static PAYWALL: LazyLock<regex::Regex> = LazyLock::new(|| {
     .expect("paywall regex")
 });
 
-/// Drops the paywall line ([`PAYWALL`]) and everything after it.
-pub fn cut_at_paywall(mut lines: Vec<String>) -> Vec<String> {
-    if let Some(i) = lines
-        .iter()
-        .position(|l| l.len() <= MAX_CHROME_LEN && PAYWALL.is_match(l))
-    {
+/// Headings that open the page's own lists after the story, compared lower-case without a
+/// trailing colon. Only these: "Related", "Read more" and "Mehr zum Thema" also head boxes in
+/// the middle of articles (measured on fundus: cutting at them lost more than it gained).
+const END_HEADINGS: &[&str] = &[
+    "most read",
+    "most popular",
+    "most viewed",
+    "about the author",
+    "about the authors",
+    "you may also like",
+    "you might also like",
+    "recommended for you",
+    "meistgelesen",
+    "meistgelesene artikel",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "les plus lus",
+    "lo más leído",
+    "mais lidas",
+    "mest lest",
+    "mest läst",
+    "【関連記事】",
+    "こちらもおすすめ(自動検索)",
+    "この記事を書いた人",
+];
+
+fn is_end_heading(line: &str) -> bool {
+    line.len() <= 60
+        && END_HEADINGS.contains(
+            &line
+                .trim_end_matches([':', '：', ' '])
+                .to_lowercase()
+                .as_str(),
+        )
+}
+
+/// Where the story ends: at a paywall line ([`PAYWALL`]), or at one of [`END_HEADINGS`] in the
+/// second half of the text. The rest is dropped.
+pub fn cut_tail(mut lines: Vec<String>) -> Vec<String> {
+    let half = lines.len() / 2;
+    if let Some(i) = lines.iter().enumerate().position(|(i, l)| {
+        l.len() <= MAX_CHROME_LEN && PAYWALL.is_match(l) || (i >= half.max(1) && is_end_heading(l))
+    }) {
         lines.truncate(i);
     }
     lines
@@ -271,25 +308,25 @@ mod tests {
     }
 
     #[test]
-    fn paywall_line_ends_the_text() {
+    fn paywall_line_or_end_heading_ends_the_text() {
         let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let page = lines(&[
             "Le gouvernement a présenté son budget mardi.",
             "Il vous reste 57.09% de cet article à lire. La suite est réservée aux abonnés.",
             "Vous possédez déjà un compte ?",
         ]);
-        assert_eq!(cut_at_paywall(page.clone()), page[..1]);
+        assert_eq!(cut_tail(page.clone()), page[..1]);
         let japanese = lines(&[
             "気象庁は会見を開いた。",
             "この記事は会員限定です。",
             "中日プラスに登録すると",
         ]);
-        assert_eq!(cut_at_paywall(japanese.clone()), japanese[..1]);
+        assert_eq!(cut_tail(japanese.clone()), japanese[..1]);
         let free = lines(&[
             "A story that mentions paywalls and subscribers.",
             "More of it.",
         ]);
-        assert_eq!(cut_at_paywall(free.clone()), free);
+        assert_eq!(cut_tail(free.clone()), free);
     }
 
     #[test]

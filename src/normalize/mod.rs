@@ -103,7 +103,7 @@ pub fn normalize(path: &str, text: &str) -> Article {
         Format::Html => html::extract(text, &mut header),
         Format::Newswire => newswire::extract(text, &mut header),
     };
-    let lines = chrome::remove(chrome::cut_at_paywall(lines));
+    let lines = chrome::remove(chrome::cut_tail(lines));
     let lines = header::extract(lines, &mut header);
     Article {
         path: path.to_string(),
