@@ -241,6 +241,22 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     })
 }
 
+/// A social media post embedded in the article (`<blockquote class="twitter-tweet">` and the
+/// like): quoted from elsewhere, with its own author and date lines, not the article's text.
+fn is_embedded_post(e: &scraper::node::Element) -> bool {
+    e.name() == "blockquote"
+        && e.attr("class").is_some_and(|c| {
+            [
+                "twitter-tweet",
+                "instagram-media",
+                "tiktok-embed",
+                "reddit-card",
+            ]
+            .iter()
+            .any(|k| c.contains(k))
+        })
+}
+
 /// Why an element's subtree is left out, if it is.
 #[derive(PartialEq)]
 enum Skip {
@@ -252,7 +268,10 @@ enum Skip {
 
 fn should_skip(e: &scraper::node::Element, drop: Drop) -> Skip {
     let name = e.name();
-    if SKIP.contains(&name) || (drop.structure && (SKIP_STRICT.contains(&name) || is_hidden(e))) {
+    if SKIP.contains(&name)
+        || (drop.structure && (SKIP_STRICT.contains(&name) || is_hidden(e)))
+        || is_embedded_post(e)
+    {
         return Skip::Always;
     }
     if !drop.unlikely || matches!(name, "body" | "html" | "article" | "main" | "a") {
@@ -632,6 +651,22 @@ mod tests {
         let all = main_text(&doc, Some("Something else"));
         assert!(
             all.iter().any(|l| l.contains("council")) && all.iter().any(|l| l.contains("harbour"))
+        );
+    }
+
+    #[test]
+    fn embedded_posts_are_not_article_text() {
+        let para = "<p>The minister resigned on Friday, after a week of pressure from her own party, aides said.</p>";
+        let html = format!(
+            "<html><body><article>{p}<blockquote class=\"twitter-tweet\"><p>Breaking: she is out, sources say, more soon</p>\
+             - Some Account (@account) July 18, 2026</blockquote>{p}{p}</article></body></html>",
+            p = para
+        );
+        let got = main_text(&Html::parse_document(&html), None);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(
+            !got.iter()
+                .any(|l| l.contains("@account") || l.contains("Breaking"))
         );
     }
 
