@@ -70,7 +70,7 @@ const BLOCK: &[&str] = &[
 /// Class or id words of elements that are dropped (Readability's "unlikely candidates").
 static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i-u)-ad-|ad-break|agegate|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|gdpr|legends|menu|newsletter|outbrain|pagination|pager|popup|related|remark|replies|rss|share|sharing|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|taboola|teaser-list|cookie|consent|subscribe|paywall-prompt|most-popular|mostpopular|recommend",
+        r"(?i-u)-ad-|ad-break|agegate|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|gdpr|legends|menu|newsletter|outbrain|pagination|pager|popup|related|remark|replies|rss|share|sharing|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|taboola|teaser-list|cookie|consent|subscribe|paywall-prompt|most-popular|mostpopular|recommend|wp-block-post-excerpt",
     )
     .expect("unlikely regex")
 });
