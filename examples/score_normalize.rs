@@ -136,7 +136,7 @@ fn fundus(dir: &Path, worst: usize, author_misses: bool) {
         mean(&dates)
     );
     println!(
-        "  body F1       mean {:.3}  median {:.3}",
+        "  body F1       mean {:.4}  median {:.4}",
         mean(&bodies),
         quantile(&b, 0.5)
     );

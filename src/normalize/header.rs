@@ -16,7 +16,7 @@ static DATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static BYLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i:by)\s+(\S.{1,150})$").expect("byline regex"));
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i)(updated|last updated|published|first published|posted|modified)(?:\s+(?:on|at))?\s*:?\s+(.{4,80})$")
+    Regex::new(r"^(?i)(updated|last updated|published|first published|posted|modified|stand|aktualisiert|veröffentlicht|publiziert|erschienen|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|publisert|oppdatert|sist oppdatert|publicerad|uppdaterad|publikacja|aktualizacja)(?:\s+(?:on|at|am|um|le|el|il|den|dnia))?\s*:?\s+(.{4,80})$")
         .expect("stamp regex")
 });
 static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -181,7 +181,20 @@ fn classify(line: &str) -> Option<HeaderLine> {
     {
         let kind = c[1].to_ascii_lowercase();
         return Some(HeaderLine::Stamp {
-            updated: kind.contains("updated") || kind == "modified",
+            updated: [
+                "updated",
+                "modified",
+                "stand",
+                "aktualis",
+                "mis à jour",
+                "actualizado",
+                "aggiornato",
+                "oppdatert",
+                "uppdaterad",
+                "aktualizacja",
+            ]
+            .iter()
+            .any(|w| kind.contains(w)),
             ts,
         });
     }
@@ -199,11 +212,14 @@ fn classify(line: &str) -> Option<HeaderLine> {
 }
 
 /// Words a date line may hold besides numbers (compared lower-case): months, weekdays, am/pm
-/// (`a.m.` too), `at`, time zones.
+/// (`a.m.` too), `at`, time zones; German weekdays, months and `um … Uhr` (ASCII only: `März`
+/// cannot be on a bare date line).
 const DATE_WORDS: &str = "jan january feb february mar march apr april may jun june jul july \
     aug august sep sept september oct october nov november dec december mon monday tue tues \
     tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday am pm a p m \
-    at utc gmt est edt et cst cdt ct mst mdt mt pst pdt pt bst cet cest";
+    at utc gmt est edt et cst cdt ct mst mdt mt pst pdt pt bst cet cest \
+    montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar mai juni juli \
+    oktober dezember um uhr";
 
 /// A short line made of nothing but a date and time: numbers and separators (`28/12/2006 -
 /// 18:32:11`, `2017-03-02T22:43:00Z`), ordinals, month and weekday names, am/pm, time zones.
@@ -473,6 +489,24 @@ mod tests {
     }
 
     #[test]
+    fn stamps_in_other_languages_and_past_the_header_zone() {
+        let mut lines: Vec<String> = vec!["Stand: 22.04.2024, 06:00 Uhr".into()];
+        lines.extend(
+            (0..14).map(|i| format!("Paragraph {i} of the story, long enough to be text.")),
+        );
+        lines.insert(9, "Publikacja: 02.02.2025 21:52".into());
+        lines.insert(12, "Freitag, 28.04.2023, 19:25".into());
+        let mut h = Header::default();
+        let body = extract(lines, &mut h);
+        assert_eq!(
+            h.updated.map(|t| t.to_string()).as_deref(),
+            Some("2024-04-22T06:00:00")
+        );
+        assert_eq!(body.len(), 14, "{body:?}");
+        assert!(body.iter().all(|l| l.starts_with("Paragraph")));
+    }
+
+    #[test]
     fn bare_date_table() {
         for (line, want) in [
             ("28/12/2006 - 18:32:11", Some("2006-12-28T18:32:11")),
@@ -486,6 +520,8 @@ mod tests {
             ("2017", None),
             ("Talks resume on March 2, 2017", None),
             ("Mayday March 2, 2017", None),
+            ("Freitag, 28.04.2023, 19:25", Some("2023-04-28T19:25:00")),
+            ("28.04.2023 um 19:25 Uhr", Some("2023-04-28T19:25:00")),
         ] {
             assert_eq!(
                 bare_date(line).map(|t| t.to_string()).as_deref(),
