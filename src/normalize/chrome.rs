@@ -79,6 +79,17 @@ const CHROME_LINES: &[&str] = &[
     "diesen artikel teilen",
     "partager",
     "compartir",
+    "share this article in your social network",
+    "story continues below",
+    "story continues below advertisement",
+    "article continues below",
+    "recommended videos",
+    "we apologize, but this video has failed to load.",
+    "try refreshing your browser, or",
+    "empfohlener redaktioneller inhalt",
+    "passend zum artikel",
+    "audio",
+    "liveblog",
 ];
 
 /// Prefixes that make a whole line chrome, compared lower-case.
@@ -92,6 +103,9 @@ const CHROME_PATTERNS: &[&str] = &[
     r"^(?:photo|image|video|file photo|foto|bild|image credit|photo credit)s?\s*:",
     r"^\((?:image|photo) credit: [^)]*\)$",
     r"^\d{1,2} (?:min(?:ute)?s?|h|hours?|days?) ago$",
+    r"^\d{1,4}$",
+    r"^advertisement \d{1,3}$",
+    r"^aktuelle zeit:\s?\d",
     r"^duration \d{1,2}:\d{2}(?::\d{2})?$",
     r"^(?:quelle|source|fuente|kilde|källa)\s*:\s*\S.{0,40}$",
     r"^legende: ",
@@ -326,6 +340,17 @@ mod tests {
             ("(Image credit: Google)", true),
             ("Image credit: TechRadar (Image credit: Google)", true),
             ("Fotografen waren am Montag vor Ort.", false),
+            ("14 hours ago", true),
+            ("Duration 12:38", true),
+            ("Story continues below", true),
+            ("3", true),
+            ("Advertisement 2", true),
+            ("Quelle: AFP", true),
+            (
+                "Source: a senior official in the ministry who asked not to be named",
+                false,
+            ),
+            ("1,250", false),
         ] {
             assert_eq!(is_chrome(line), want, "{line}");
         }
