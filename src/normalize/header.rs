@@ -2,6 +2,7 @@
 //! `Updated …` / `Published …` stamps, reading-time lines and datelines. Each is taken out of
 //! the body and put into [`Header`].
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -97,10 +98,7 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
             in_header = false;
             // Past the header zone, a line that is only a date or a publication stamp is the
             // page's furniture (a timestamp under a photo, a teaser's date), never story text.
-            if !matches!(
-                classify(&line),
-                Some(HeaderLine::Stamp { .. } | HeaderLine::BareDate(_) | HeaderLine::ReadingTime)
-            ) {
+            if !is_stamp(&line) {
                 body.push(line);
             }
             continue;
@@ -138,6 +136,18 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
     strip_datelines(&mut body, header);
     body.retain(|p| !p.is_empty());
     body
+}
+
+/// A date, publication stamp or reading time alone on a line. Such lines are short and hold a
+/// digit, which spares running text the regexes.
+fn is_stamp(line: &str) -> bool {
+    line.len() <= 120
+        && line.bytes().any(|b| b.is_ascii_digit())
+        && (bare_date(line).is_some()
+            || READING_TIME.is_match(line)
+            || STAMP
+                .captures(line)
+                .is_some_and(|c| dates::parse(&c[2]).is_some()))
 }
 
 /// Running text: eight words or more, or a sentence's end.
@@ -221,6 +231,19 @@ const DATE_WORDS: &str = "jan january feb february mar march apr april may jun j
     montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar mai juni juli \
     oktober dezember um uhr";
 
+/// [`DATE_WORDS`], compared case-blind without a lower-cased copy.
+fn is_date_word(word: &str) -> bool {
+    static WORDS: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| DATE_WORDS.split_ascii_whitespace().collect());
+    let mut buf = [0u8; 12];
+    let Some(lower) = buf.get_mut(..word.len()) else {
+        return false; // longer than any date word
+    };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    std::str::from_utf8(lower).is_ok_and(|w| WORDS.contains(w))
+}
+
 /// A short line made of nothing but a date and time: numbers and separators (`28/12/2006 -
 /// 18:32:11`, `2017-03-02T22:43:00Z`), ordinals, month and weekday names, am/pm, time zones.
 fn bare_date(line: &str) -> Option<Timestamp> {
@@ -243,10 +266,13 @@ fn bare_date(line: &str) -> Option<Timestamp> {
         while i < b.len() && b[i].is_ascii_alphabetic() {
             i += 1;
         }
-        let word = line[start..i].to_ascii_lowercase();
+        let word = &line[start..i];
         let after_digit = start > 0 && b[start - 1].is_ascii_digit();
-        let ok = DATE_WORDS.split_ascii_whitespace().any(|w| w == word)
-            || (after_digit && matches!(word.as_str(), "st" | "nd" | "rd" | "th" | "t" | "z"));
+        let ok = is_date_word(word)
+            || (after_digit
+                && ["st", "nd", "rd", "th", "t", "z"]
+                    .iter()
+                    .any(|s| word.eq_ignore_ascii_case(s)));
         if !ok {
             return None;
         }
