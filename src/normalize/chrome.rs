@@ -115,7 +115,6 @@ const CHROME_PATTERNS: &[&str] = &[
     r"^subscribe (?:to|now|for)",
     r"^(?:we|this (?:site|website)) uses? cookies",
     r"^by (?:using|continuing to use) (?:this|our) (?:site|website)",
-    r"all rights reserved\.?$",
     r"^(?:copyright|\(c\)|©)\s*(?:\d{4}|the )",
     r"^\d+ min(?:ute)?s? read$",
     r"^(?:updated|published|posted) \d+ (?:min(?:ute)?s?|hours?|days?) ago$",
@@ -123,7 +122,10 @@ const CHROME_PATTERNS: &[&str] = &[
 ];
 
 static PATTERNS: LazyLock<RegexSet> = LazyLock::new(|| {
-    // Lines are lower-cased before matching; ASCII classes keep the automaton small.
+    // Lines are lower-cased before matching; ASCII classes keep the automaton small. Every
+    // pattern is anchored at the start, so a line that begins no pattern is rejected at once
+    // instead of being scanned for literals (lines ending in "all rights reserved" are found by
+    // `ends_with`).
     RegexSet::new(CHROME_PATTERNS.iter().map(|p| format!("(?-u){p}"))).expect("chrome patterns")
 });
 
@@ -201,7 +203,10 @@ fn is_chrome_lower(lower: &str) -> bool {
         return false;
     }
     let lower = lower.trim_end_matches([' ', '|', '>', '\u{bb}']);
-    CHROME_LINES.contains(&lower) || is_photo_credit(lower) || PATTERNS.is_match(lower.as_bytes())
+    CHROME_LINES.contains(&lower)
+        || is_photo_credit(lower)
+        || lower.trim_end_matches('.').ends_with("all rights reserved")
+        || PATTERNS.is_match(lower.as_bytes())
 }
 
 /// Photo agencies a credit line ends with.
