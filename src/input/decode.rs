@@ -74,18 +74,26 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
 }
 
 fn finish(text: String, enc: &'static Encoding) -> Result<Decoded, DecodeError> {
-    let text = match super::mojibake::repair(&text) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(fixed) => fixed,
+    // ASCII text (most newswire) has no mojibake and one byte per character: both checks take
+    // the fast path.
+    let ascii = text.is_ascii();
+    let text = match ascii {
+        true => text,
+        false => match super::mojibake::repair(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(fixed) => fixed,
+        },
     };
-    let mut total = 0usize;
-    let mut bad = 0usize;
-    for c in text.chars() {
-        total += 1;
-        if c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0C' | '\0')) {
-            bad += 1;
-        }
-    }
+    let is_bad = |c: char| {
+        c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0C' | '\0'))
+    };
+    let (total, bad) = if ascii {
+        let bad = text.bytes().filter(|&b| is_bad(char::from(b))).count();
+        (text.len(), bad)
+    } else {
+        text.chars()
+            .fold((0usize, 0usize), |(t, b), c| (t + 1, b + usize::from(is_bad(c))))
+    };
     if total > 0 && bad * 10 > total {
         return Err(DecodeError::Garbage(format!(
             "{}% of characters are control or invalid bytes as {}",

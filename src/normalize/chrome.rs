@@ -253,23 +253,27 @@ pub fn strip_prefix(line: &str) -> &str {
 /// Drops chrome lines and repeated lines: a line seen three or more times is dropped entirely
 /// (a repeated label), a line seen twice keeps its first copy (a caption printed twice).
 pub fn remove(lines: Vec<String>) -> Vec<String> {
-    // Lines are compared case-blind through a hash of their lower-cased characters, so long
-    // paragraphs are not copied to be compared; only lines short enough to be chrome are
-    // lower-cased for the list and the patterns.
-    let keys: Vec<u64> = lines.iter().map(|l| lower_hash(l)).collect();
+    // Each line is lower-cased once, into a reused buffer: hashed for the repeat counts (lines
+    // are compared case-blind by that hash), and checked against the list and the patterns
+    // when it is short enough to be chrome.
+    let mut buf = String::new();
+    let (keys, chrome): (Vec<u64>, Vec<bool>) = lines
+        .iter()
+        .map(|l| {
+            let key = lower_hash(l, &mut buf);
+            (key, l.len() <= MAX_CHROME_LEN && is_chrome_lower(&buf))
+        })
+        .unzip();
     let mut counts: HashMap<u64, u32> = HashMap::with_capacity(lines.len());
     for &k in &keys {
         *counts.entry(k).or_default() += 1;
     }
     let mut seen: std::collections::HashSet<u64> =
         std::collections::HashSet::with_capacity(lines.len());
-    let keep: Vec<bool> = lines
+    let keep: Vec<bool> = keys
         .iter()
-        .zip(&keys)
-        .map(|(l, k)| {
-            let chrome = l.len() <= MAX_CHROME_LEN && is_chrome_lower(&l.to_lowercase());
-            !chrome && counts[k] < 3 && seen.insert(*k)
-        })
+        .zip(chrome)
+        .map(|(k, chrome)| !chrome && counts[k] < 3 && seen.insert(*k))
         .collect();
     lines
         .into_iter()
@@ -278,21 +282,16 @@ pub fn remove(lines: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// FNV-1a over the lower-cased characters of a line.
-fn lower_hash(line: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |c: char| {
-        h ^= u64::from(u32::from(c));
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    };
-    for c in line.chars() {
-        if c.is_ascii() {
-            feed(c.to_ascii_lowercase());
-        } else {
-            c.to_lowercase().for_each(&mut feed);
-        }
+/// A hash of the lower-cased line; the lower-cased line is left in `buf`.
+fn lower_hash(line: &str, buf: &mut String) -> u64 {
+    buf.clear();
+    if line.is_ascii() {
+        buf.push_str(line);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.extend(line.chars().flat_map(char::to_lowercase));
     }
-    h
+    xxhash_rust::xxh3::xxh3_64(buf.as_bytes())
 }
 
 #[cfg(test)]
