@@ -185,7 +185,7 @@ pub struct OutputArgs {
     pub pretty: bool,
 
     /// Write to FILE instead of stdout, atomically: a temporary file in the same folder, renamed
-    /// over FILE once complete ("-" is stdout).
+    /// over FILE once complete ("-" is stdout; a device or FIFO is written in place).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }

@@ -91,8 +91,9 @@ fn finish(text: String, enc: &'static Encoding) -> Result<Decoded, DecodeError> 
         let bad = text.bytes().filter(|&b| is_bad(char::from(b))).count();
         (text.len(), bad)
     } else {
-        text.chars()
-            .fold((0usize, 0usize), |(t, b), c| (t + 1, b + usize::from(is_bad(c))))
+        text.chars().fold((0usize, 0usize), |(t, b), c| {
+            (t + 1, b + usize::from(is_bad(c)))
+        })
     };
     if total > 0 && bad * 10 > total {
         return Err(DecodeError::Garbage(format!(
