@@ -163,17 +163,50 @@ pub fn to_path_or_stdout(
 /// or is interrupted never leaves half a file, and an existing file is replaced only once the
 /// new one is complete. An existing file's permissions are kept; a new one gets 0644.
 ///
-/// Only regular files are replaced. A symbolic link is followed and its target replaced, so the
-/// link stays; anything else that already exists (`/dev/null`, a FIFO, a terminal) is written
-/// to in place, because renaming over it would swap the device for a plain file.
+/// Only regular files are replaced. A symbolic link is followed and its target replaced (or
+/// created, when the link dangles), so the link stays; a folder is refused; anything else that
+/// already exists (`/dev/null`, a FIFO, a terminal) is written to in place, because renaming
+/// over it would swap the device for a plain file.
 pub fn to_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    match std::fs::metadata(path) {
-        Ok(m) if !m.is_file() && !m.is_dir() => {
+    to_file_via_links(path, f, 0)
+}
+
+/// Symbolic links followed before giving up (the kernel's own limit is 40).
+const MAX_LINKS: usize = 40;
+
+fn to_file_via_links(
+    path: &Path,
+    f: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    links: usize,
+) -> io::Result<()> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    match meta {
+        Some(m) if m.file_type().is_symlink() => {
+            if links >= MAX_LINKS {
+                return Err(io::Error::other("too many levels of symbolic links"));
+            }
+            let target = std::fs::read_link(path)?;
+            let target = match path.parent() {
+                Some(dir) if target.is_relative() => dir.join(target),
+                _ => target,
+            };
+            return to_file_via_links(&target, f, links + 1);
+        }
+        Some(m) if m.is_dir() => {
+            return Err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "is a folder, not a file",
+            ));
+        }
+        Some(m) if !m.is_file() => {
             let mut w = io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
             f(&mut w)?;
             return w.flush();
         }
-        Ok(_) if path.is_symlink() => return to_file(&std::fs::canonicalize(path)?, f),
         _ => {}
     }
     let dir = match path.parent() {

@@ -1,8 +1,10 @@
 //! Site chrome inside one document: lines that are page furniture, not story.
 //!
-//! Three rules: a built-in list of chrome lines (exact, case-insensitive), a few patterns
-//! (`3 of 15`, `(8 Videos)`, photo credits, share/cookie/subscribe prompts), and lines repeated
-//! within the document (three or more copies: all go; two copies: the second goes).
+//! First the end of the story ([`cut_tail`]): a paywall line, or a closing heading such as
+//! "Most read" in the second half, ends the text. Then three rules ([`remove`]): a built-in list
+//! of chrome lines (exact, case-insensitive), a few patterns (`3 of 15`, `(8 Videos)`,
+//! `14 hours ago`, photo credits, share/cookie/subscribe prompts), and lines repeated within the
+//! document (three or more copies: all go; two copies: the second goes).
 //! Text that recurs across many unrelated documents is handled at corpus level (`template`).
 
 use std::collections::HashMap;
@@ -100,10 +102,11 @@ const CHROME_PATTERNS: &[&str] = &[
     r"^chat with us in facebook messenger",
     r"^(?:related|read more|see also|more|watch|listen|also read|read also|recommended|advertisement|sponsored)\s*:",
     r"^click (?:here|through) to ",
-    r"^(?:photo|image|video|file photo|foto|bild|image credit|photo credit)s?\s*:",
+    r"^(?:photo|image|video|file photo)s?\s*:",
+    r"^(?:foto|bild|image credit|photo credit)s?\s*:.{0,80}$",
     r"^\((?:image|photo) credit: [^)]*\)$",
     r"^\d{1,2} (?:min(?:ute)?s?|h|hours?|days?) ago$",
-    r"^\d{1,4}$",
+    r"^\d{1,3}$",
     r"^advertisement \d{1,3}$",
     r"^aktuelle zeit:\s?\d",
     r"^duration \d{1,2}:\d{2}(?::\d{2})?$",
@@ -176,12 +179,14 @@ fn is_end_heading(line: &str) -> bool {
 }
 
 /// Where the story ends: at a paywall line ([`PAYWALL`]), or at one of [`END_HEADINGS`] in the
-/// second half of the text. The rest is dropped.
+/// second half of the text. The rest is dropped; the first line always stays.
 pub fn cut_tail(mut lines: Vec<String>) -> Vec<String> {
     let half = lines.len() / 2;
-    if let Some(i) = lines.iter().enumerate().position(|(i, l)| {
-        l.len() <= MAX_CHROME_LEN && PAYWALL.is_match(l) || (i >= half.max(1) && is_end_heading(l))
+    // Never at the first line: a text that would be left empty is kept whole.
+    if let Some(i) = lines.iter().enumerate().skip(1).position(|(i, l)| {
+        l.len() <= MAX_CHROME_LEN && PAYWALL.is_match(l) || (i >= half && is_end_heading(l))
     }) {
+        let i = i + 1;
         lines.truncate(i);
     }
     lines
@@ -348,6 +353,11 @@ mod tests {
             ("Duration 12:38", true),
             ("Story continues below", true),
             ("3", true),
+            ("2024", false),
+            (
+                "BILD: Herr Minister, wann haben Sie von den Plänen erfahren, und warum haben Sie damals geschwiegen, als der Bericht erschien?",
+                false,
+            ),
             ("Advertisement 2", true),
             ("Quelle: AFP", true),
             (

@@ -138,8 +138,9 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
     body
 }
 
-/// A date, publication stamp or reading time alone on a line. Such lines are short and hold a
-/// digit, which spares running text the regexes.
+/// A date, publication stamp or reading time alone on a line: after the stamp word, nothing
+/// but the date (`Updated figures released on March 3 showed …` is story). Such lines are short
+/// and hold a digit, which spares running text the regexes.
 fn is_stamp(line: &str) -> bool {
     line.len() <= 120
         && line.bytes().any(|b| b.is_ascii_digit())
@@ -147,7 +148,7 @@ fn is_stamp(line: &str) -> bool {
             || READING_TIME.is_match(line)
             || STAMP
                 .captures(line)
-                .is_some_and(|c| dates::parse(&c[2]).is_some()))
+                .is_some_and(|c| bare_date(c[2].trim()).is_some()))
 }
 
 /// Running text: eight words or more, or a sentence's end.
@@ -189,7 +190,7 @@ fn classify(line: &str) -> Option<HeaderLine> {
     if let Some(c) = STAMP.captures(line)
         && let Some(ts) = dates::parse(&c[2])
     {
-        let kind = c[1].to_ascii_lowercase();
+        let kind = c[1].to_lowercase();
         return Some(HeaderLine::Stamp {
             updated: [
                 "updated",
@@ -522,14 +523,17 @@ mod tests {
         );
         lines.insert(9, "Publikacja: 02.02.2025 21:52".into());
         lines.insert(12, "Freitag, 28.04.2023, 19:25".into());
+        let story = "Updated figures released on March 3, 2024 showed unemployment rose.";
+        lines.push(story.into());
         let mut h = Header::default();
         let body = extract(lines, &mut h);
         assert_eq!(
             h.updated.map(|t| t.to_string()).as_deref(),
             Some("2024-04-22T06:00:00")
         );
-        assert_eq!(body.len(), 14, "{body:?}");
-        assert!(body.iter().all(|l| l.starts_with("Paragraph")));
+        assert_eq!(body.len(), 15, "{body:?}");
+        assert_eq!(body.last().map(String::as_str), Some(story));
+        assert!(body[..14].iter().all(|l| l.starts_with("Paragraph")));
     }
 
     #[test]

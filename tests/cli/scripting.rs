@@ -100,6 +100,29 @@ fn output_to_a_symlink_or_a_fifo_keeps_them() {
     assert_eq!(std::fs::read(&real).unwrap(), expected);
     assert!(leftovers(tmp.path()).is_empty());
 
+    // A dangling link (relative, like most) gets its target created; the link stays.
+    let dangling = tmp.path().join("dangling.json");
+    std::os::unix::fs::symlink("made.json", &dangling).unwrap();
+    let out = run(&["-o".as_ref(), dangling.as_os_str(), SEEDS.as_ref()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dangling.is_symlink());
+    assert_eq!(
+        std::fs::read(tmp.path().join("made.json")).unwrap(),
+        expected
+    );
+
+    // A link loop and a folder: exit 2 with one line, nothing replaced.
+    let (a, b) = (tmp.path().join("loop-a"), tmp.path().join("loop-b"));
+    std::os::unix::fs::symlink(&b, &a).unwrap();
+    std::os::unix::fs::symlink(&a, &b).unwrap();
+    for target in [a.as_path(), tmp.path()] {
+        let out = run(&["-o".as_ref(), target.as_os_str(), SEEDS.as_ref()]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
+    assert!(a.is_symlink() && b.is_symlink());
+    assert!(leftovers(tmp.path()).is_empty());
+
     let fifo = tmp.path().join("fifo");
     let made = Command::new("mkfifo").arg(&fifo).status();
     if !made.is_ok_and(|s| s.success()) {
@@ -112,10 +135,11 @@ fn output_to_a_symlink_or_a_fifo_keeps_them() {
     };
     let out = run(&["-o".as_ref(), fifo.as_os_str(), SEEDS.as_ref()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(reader.join().unwrap(), expected);
+    // Checked before joining: had the FIFO been replaced, the reader would wait forever.
     use std::os::unix::fs::FileTypeExt;
     let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
     assert!(kind.is_fifo(), "the FIFO is still a FIFO");
+    assert_eq!(reader.join().unwrap(), expected);
     assert!(leftovers(tmp.path()).is_empty());
 }
 

@@ -142,43 +142,67 @@ const MIN_ARTICLE_CHARS: usize = 500;
 
 /// What a pass drops besides the tags that never hold text ([`SKIP`]).
 #[derive(Debug, Clone, Copy)]
-struct Drop {
+struct Drop<'a> {
     /// Elements whose class or id says "unlikely" ([`UNLIKELY`]).
     unlikely: bool,
     /// Page structure ([`SKIP_STRICT`]) and hidden elements.
     structure: bool,
+    /// Class-and-id strings of "unlikely" elements kept all the same (found to hold the
+    /// article; its parts often share one class: `sidebar-grid__container` between ad slots).
+    rescue: &'a [String],
 }
 
 const STRICT: Drop = Drop {
     unlikely: true,
     structure: true,
+    rescue: &[],
 };
+
+/// How many nested "unlikely" containers may be rescued, one pass each.
+const MAX_RESCUES: usize = 3;
+
+/// The class-and-id string of the dropped "unlikely" element that held the most paragraph text
+/// (bytes of text directly in `<p>`), and how much.
+type Dropped = Option<(String, usize)>;
 
 /// The page's main text as lines, in document order. `headline` (the page's title, when known)
 /// picks the story among several full `<article>`s on one page.
 pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
     let chars = |v: &[String]| v.iter().map(|l| l.len()).sum::<usize>();
-    let pass = |drop| pass(doc, drop, headline);
-    let (strict, dropped) = pass(STRICT);
+    let (strict, mut dropped) = pass(doc, STRICT, headline);
     let found = chars(&strict);
-    // An "unlikely" element that held far more paragraph text than the whole result is the
-    // article's own container with an unlucky class (`container vertical-ad-con`).
-    if dropped > found.max(MIN_ARTICLE_CHARS) {
-        let (kept, _) = pass(Drop {
-            unlikely: false,
-            structure: true,
-        });
-        if chars(&kept) > found {
-            return kept;
+    // An "unlikely" element that held more paragraph text than the whole result is the
+    // article's own container with an unlucky class (`container vertical-ad-con`): that
+    // element is kept, and then any such element inside it, up to [`MAX_RESCUES`]; the other
+    // unlikely elements (comments, related lists) still go.
+    let mut rescue = Vec::new();
+    let mut best = (strict, found);
+    while let Some((class, p_chars)) = dropped.take()
+        && rescue.len() < MAX_RESCUES
+        && p_chars > best.1.max(MIN_ARTICLE_CHARS)
+    {
+        rescue.push(class);
+        let drop = Drop {
+            rescue: &rescue,
+            ..STRICT
+        };
+        let (kept, next) = pass(doc, drop, headline);
+        let n = chars(&kept);
+        if n > best.1 {
+            best = (kept, n);
         }
+        dropped = next;
     }
+    let (strict, found) = best;
     if found >= MIN_ARTICLE_CHARS {
         return strict;
     }
-    let (lenient, _) = pass(Drop {
+    let lenient_drop = Drop {
         unlikely: false,
         structure: false,
-    });
+        rescue: &[],
+    };
+    let (lenient, _) = pass(doc, lenient_drop, headline);
     if chars(&lenient) > 2 * found {
         lenient
     } else {
@@ -186,9 +210,8 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
     }
 }
 
-/// One extraction; also returns the most paragraph text (bytes of text directly in `<p>`) that
-/// one dropped "unlikely" element held.
-fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, usize) {
+/// One extraction; also returns the dropped "unlikely" element with the most paragraph text.
+fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, Dropped) {
     let (mut elems, blocks, dropped) = segment(doc, drop);
     if blocks.is_empty() {
         return (Vec::new(), dropped);
@@ -202,9 +225,9 @@ fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, usize) 
         None => with_siblings(&elems, expand(&elems, winner)),
     };
     let inside = |e: u32| {
-        included.iter().any(|&w| {
-            elems[w].open <= elems[e as usize].open && elems[e as usize].close <= elems[w].close
-        })
+        included
+            .iter()
+            .any(|&w| elems[w].contains(&elems[e as usize]))
     };
     let lines = blocks
         .into_iter()
@@ -278,7 +301,11 @@ fn should_skip(e: &scraper::node::Element, drop: Drop) -> Skip {
         return Skip::Keep;
     }
     let ci = class_id(e);
-    if !ci.is_empty() && UNLIKELY.is_match(&ci) && !MAYBE.is_match(&ci) {
+    if !ci.is_empty()
+        && UNLIKELY.is_match(&ci)
+        && !MAYBE.is_match(&ci)
+        && !drop.rescue.contains(&ci)
+    {
         Skip::Unlikely
     } else {
         Skip::Keep
@@ -287,7 +314,7 @@ fn should_skip(e: &scraper::node::Element, drop: Drop) -> Skip {
 
 /// Cuts the document into blocks, building the element table on the way. Also returns the most
 /// paragraph text one dropped "unlikely" element held.
-fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
+fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
     let mut elems: Vec<Elem> = vec![Elem {
         parent: 0,
         open: 0,
@@ -304,8 +331,9 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
     let mut block_owner: Vec<u32> = vec![0];
     let mut skip_depth = 0usize;
     // Paragraph text inside the "unlikely" element being skipped, and the most of any.
-    let mut skipping_unlikely = false;
-    let (mut unlikely_p, mut max_unlikely_p) = (0usize, 0usize);
+    let mut skipping_unlikely: Option<String> = None;
+    let mut unlikely_p = 0usize;
+    let mut most_unlikely: Dropped = None;
     let mut link_depth = 0usize;
     let mut heading_depth: Vec<u8> = Vec::new();
     let mut buf = String::new();
@@ -353,7 +381,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
                         Skip::Keep => {}
                         why => {
                             skip_depth = 1;
-                            skipping_unlikely = why == Skip::Unlikely;
+                            skipping_unlikely = (why == Skip::Unlikely).then(|| class_id(e));
                             unlikely_p = 0;
                             continue;
                         }
@@ -411,7 +439,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
                         buf_links += t.chars().filter(|c| !c.is_whitespace()).count();
                     }
                 }
-                Node::Text(t) if skipping_unlikely => {
+                Node::Text(t) if skipping_unlikely.is_some() => {
                     let in_p = node
                         .parent()
                         .and_then(|p| p.value().as_element().map(|e| e.name() == "p"))
@@ -428,9 +456,13 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
                 };
                 if skip_depth > 0 {
                     skip_depth -= 1;
-                    if skip_depth == 0 && skipping_unlikely {
-                        skipping_unlikely = false;
-                        max_unlikely_p = max_unlikely_p.max(unlikely_p);
+                    if skip_depth == 0
+                        && let Some(id) = skipping_unlikely.take()
+                        && most_unlikely
+                            .as_ref()
+                            .is_none_or(|(_, most)| unlikely_p > *most)
+                    {
+                        most_unlikely = Some((id, unlikely_p));
                     }
                     continue;
                 }
@@ -467,7 +499,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, usize) {
     for e in elems.iter_mut().filter(|e| e.close == u32::MAX) {
         e.close = counter + 1;
     }
-    (elems, blocks, max_unlikely_p)
+    (elems, blocks, most_unlikely)
 }
 
 /// Readability-style scoring: paragraphs score their parent and grandparent.
@@ -668,6 +700,24 @@ mod tests {
             !got.iter()
                 .any(|l| l.contains("@account") || l.contains("Breaking"))
         );
+    }
+
+    #[test]
+    fn an_article_container_with_an_unlucky_class_is_rescued_alone() {
+        let story = (0..8)
+            .map(|i| format!("<p>Paragraph {i}: the prime minister's travel costs were paid by the companies, the minister said, and by the state.</p>"))
+            .collect::<String>();
+        let comments = (0..3)
+            .map(|i| format!("<p>Comment {i}: I do not believe a word of this, frankly, and neither should you, dear readers.</p>"))
+            .collect::<String>();
+        let html = format!(
+            "<html><body><div class=\"latest\"><p>Latest: markets close higher on Friday, with banks leading the gains.</p></div>\
+             <div class=\"container vertical-ad-con\"><div class=\"article-body\">{story}</div>\
+             <div class=\"comments\">{comments}</div></div></body></html>"
+        );
+        let got = main_text(&Html::parse_document(&html), None);
+        assert_eq!(got.len(), 8, "{got:?}");
+        assert!(got.iter().all(|l| l.starts_with("Paragraph")), "{got:?}");
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn gather(doc: &Html) -> Elements<'_> {
 /// What the page says about itself.
 pub struct PageMeta {
     pub header: Header,
-    /// JSON-LD `articleBody`, the longest when there are several.
+    /// JSON-LD `articleBody` (see [`article_body`]).
     pub article_body: Option<String>,
 }
 
@@ -123,13 +123,10 @@ pub fn extract(doc: &Html) -> PageMeta {
         });
 
     let source = publisher(&metas, &ld);
-    let article_body = ld
-        .iter()
-        .filter_map(|o| o.get("articleBody").and_then(Value::as_str))
-        .max_by_key(|b| b.len())
-        .map(String::from);
+    let title = title(&elements, &metas, &ld);
+    let article_body = article_body(&ld, title.as_deref());
     let header = Header {
-        title: title(&elements, &metas, &ld),
+        title,
         published,
         updated,
         authors: authors(doc, &metas, &ld, source.as_deref()),
@@ -140,6 +137,21 @@ pub fn extract(doc: &Html) -> PageMeta {
         header,
         article_body,
     }
+}
+
+/// JSON-LD `articleBody`: of the object whose `headline` is the page's title when several carry
+/// one (a live blog or a page listing related stories describes those too), else the first.
+fn article_body(ld: &[Value], title: Option<&str>) -> Option<String> {
+    fn body(o: &Value) -> Option<&str> {
+        o.get("articleBody").and_then(Value::as_str)
+    }
+    let headline = |o: &Value| o.get("headline").and_then(Value::as_str).map(clean);
+    ld.iter()
+        .filter(|&o| body(o).is_some())
+        .find(|o| title.is_some() && headline(o).as_deref() == title)
+        .or_else(|| ld.iter().find(|o| body(o).is_some()))
+        .and_then(body)
+        .map(String::from)
 }
 
 /// The outlet: JSON-LD `publisher`, else `og:site_name` and friends.
@@ -458,15 +470,22 @@ mod tests {
     }
 
     #[test]
-    fn article_body_from_json_ld_the_longest() {
-        let html = r#"<html><head><script type="application/ld+json">[
-            {"@type":"NewsArticle","articleBody":"Short teaser."},
-            {"@type":"ReportageNewsArticle","articleBody":"The whole story, in the publisher's words."}]</script>
-            </head><body><p>x</p></body></html>"#;
+    fn article_body_of_the_object_whose_headline_is_the_title() {
+        let html = r#"<html><head><title>Harbour reopens</title><script type="application/ld+json">[
+            {"@type":"NewsArticle","headline":"Another story","articleBody":"A related story's text, longer than the page's own."},
+            {"@type":"ReportageNewsArticle","headline":"Harbour reopens","articleBody":"The page's story."}]</script>
+            </head><body><h1>Harbour reopens</h1><p>x</p></body></html>"#;
         let m = extract(&Html::parse_document(html));
+        assert_eq!(m.header.title.as_deref(), Some("Harbour reopens"));
+        assert_eq!(m.article_body.as_deref(), Some("The page's story."));
+        let untitled = html
+            .replace("<title>Harbour reopens</title>", "")
+            .replace("<h1>Harbour reopens</h1>", "");
+        let m = extract(&Html::parse_document(&untitled));
         assert_eq!(
             m.article_body.as_deref(),
-            Some("The whole story, in the publisher's words.")
+            Some("A related story's text, longer than the page's own."),
+            "without a matching headline, the first"
         );
         let none = extract(&Html::parse_document("<p>no metadata</p>"));
         assert_eq!(none.article_body, None);
