@@ -418,3 +418,41 @@ fn html_template_around_an_article() {
     );
     assert_clean(&a, &[]);
 }
+
+#[test]
+fn html_article_body_guides_the_extraction() {
+    // The JSON-LD articleBody marks which lines are story: the embedded post, the author box
+    // and the reader comments inside the story's container all go.
+    let (_, a) = load("html-article-body-guide.html");
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Ferry service resumes after strike")
+    );
+    assert_eq!(a.header.authors, ["Nora Lind"]);
+    let paragraphs: Vec<&str> = a.paragraphs().collect();
+    assert_eq!(paragraphs.len(), 5, "{paragraphs:#?}");
+    assert!(paragraphs[0].starts_with("Ferries between the island"));
+    assert!(paragraphs[4].starts_with("The harbour master said"));
+    for gone in [
+        "@islandtraveller",
+        "covers transport",
+        "Harbour fan",
+        "crews deserve",
+    ] {
+        assert!(!a.body.contains(gone), "{gone:?} left in:\n{}", a.body);
+    }
+    assert_clean(&a, &["pay offer of four per cent"]);
+}
+
+#[test]
+fn html_paywall_line_ends_the_text() {
+    let (_, a) = load("html-paywall.html");
+    assert_eq!(
+        a.paragraphs().collect::<Vec<_>>(),
+        [
+            "Le conseil municipal a adopté mardi soir le budget de l'année prochaine, après quatre heures de débat et deux suspensions de séance.",
+            "La majorité a fait valoir que les impôts locaux n'augmenteraient pas, malgré la hausse des dépenses d'énergie des écoles et des piscines.",
+        ]
+    );
+    assert_clean(&a, &[]);
+}
