@@ -6,6 +6,8 @@
 //! cargo run --release --example score_normalize -- fundus --worst 10   # list the worst pages
 //! cargo run --release --example score_normalize -- fundus --author-misses   # pages whose authors differ
 //! cargo run --release --example score_normalize -- reuters    # plain-text normalization speed
+//! cargo run --release --example score_normalize -- fundus --per-page before.tsv   # per-page scores
+//! cargo run --release --example score_normalize -- fundus --against before.tsv    # pages that moved
 //! ```
 //! `--corpora DIR` points at another corpora folder. Single-threaded, so MB/s is per core.
 
@@ -17,7 +19,7 @@ use newsdedup::normalize::{self, Article};
 use newsdedup::shingle;
 
 mod scoring;
-use scoring::{bow_f1, fold, mean, quantile, same_day, set_f1};
+use scoring::{bow_f1, bow_pr, fold, mean, quantile, same_day, set_f1};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,16 +27,19 @@ fn main() {
     let mut which = Vec::new();
     let mut worst = 0usize;
     let mut author_misses = false;
+    let (mut per_page, mut against) = (None, None);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--corpora" => corpora = PathBuf::from(it.next().expect("--corpora DIR")),
             "--worst" => worst = it.next().and_then(|n| n.parse().ok()).expect("--worst N"),
             "--author-misses" => author_misses = true,
+            "--per-page" => per_page = Some(PathBuf::from(it.next().expect("--per-page FILE"))),
+            "--against" => against = Some(PathBuf::from(it.next().expect("--against FILE"))),
             "fundus" | "spotsigs" | "reuters" => which.push(a.clone()),
             other => {
                 eprintln!(
-                    "usage: score_normalize [fundus] [spotsigs] [reuters] [--corpora DIR] [--worst N] [--author-misses] (got {other:?})"
+                    "usage: score_normalize [fundus] [spotsigs] [reuters] [--corpora DIR] [--worst N] [--author-misses] [--per-page FILE] [--against FILE] (got {other:?})"
                 );
                 std::process::exit(2);
             }
@@ -54,7 +59,15 @@ fn main() {
             continue;
         }
         match w.as_str() {
-            "fundus" => fundus(&dir, worst, author_misses),
+            "fundus" => fundus(
+                &dir,
+                &FundusOptions {
+                    worst,
+                    author_misses,
+                    per_page: per_page.as_deref(),
+                    against: against.as_deref(),
+                },
+            ),
             "reuters" => reuters(&dir),
             _ => spotsigs(&dir),
         }
@@ -69,12 +82,24 @@ fn load(path: &Path) -> Option<(Article, usize, f64)> {
     Some((a, bytes.len(), t.elapsed().as_secs_f64()))
 }
 
-fn fundus(dir: &Path, worst: usize, author_misses: bool) {
+struct FundusOptions<'a> {
+    /// List this many worst pages by body F1, and as many title misses.
+    worst: usize,
+    author_misses: bool,
+    /// Write each page's scores here (TSV: file, body F1, precision, recall, title, authors F1).
+    per_page: Option<&'a Path>,
+    /// A `--per-page` file from an earlier run: print the pages whose body F1 moved.
+    against: Option<&'a Path>,
+}
+
+fn fundus(dir: &Path, opt: &FundusOptions) {
+    let (worst, author_misses) = (opt.worst, opt.author_misses);
     let expected = std::fs::read_to_string(dir.join("expected.jsonl")).expect("expected.jsonl");
     let (mut titles, mut authors, mut dates, mut bodies) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut bytes, mut secs, mut dated) = (0usize, 0.0f64, 0usize);
     let mut rows = Vec::new();
+    let mut pages = vec!["file\tbody_f1\tprecision\trecall\ttitle_exact\tauthors_f1".to_string()];
     for line in expected.lines() {
         let e: serde_json::Value = serde_json::from_str(line).expect("expected.jsonl line");
         let file = e["file"].as_str().unwrap();
@@ -113,7 +138,13 @@ fn fundus(dir: &Path, worst: usize, author_misses: bool) {
                 .or(a.header.updated);
             dates.push(f64::from(u8::from(same_day(ours, gold))));
         }
-        let f1 = bow_f1(&a.body, e["body_text"].as_str().unwrap_or(""));
+        let gold_body = e["body_text"].as_str().unwrap_or("");
+        let f1 = bow_f1(&a.body, gold_body);
+        let (p, r) = bow_pr(&a.body, gold_body);
+        pages.push(format!(
+            "{file}\t{f1:.4}\t{p:.4}\t{r:.4}\t{}\t{af:.4}",
+            u8::from(title_ok)
+        ));
         bodies.push(f1);
         rows.push((
             f1,
@@ -153,6 +184,43 @@ fn fundus(dir: &Path, worst: usize, author_misses: bool) {
             let _ = ok;
             println!("  title miss  {file}\n      ours: {ours:?}\n      gold: {gold:?}");
         }
+    }
+    if let Some(path) = opt.per_page {
+        std::fs::write(path, pages.join("\n") + "\n").expect("--per-page FILE");
+        println!("  per-page scores written to {}", path.display());
+    }
+    if let Some(path) = opt.against {
+        compare_pages(path, &pages[1..]);
+    }
+}
+
+/// Prints the pages whose body F1 moved by more than 0.001 since the `--per-page` file `path`.
+fn compare_pages(path: &Path, pages: &[String]) {
+    let before = std::fs::read_to_string(path).expect("--against FILE");
+    let f1_of = |line: &str| -> Option<(String, f64)> {
+        let mut cols = line.split('\t');
+        let file = cols.next()?.to_string();
+        let f1 = cols.next()?.parse().ok()?;
+        Some((file, f1))
+    };
+    let before: std::collections::HashMap<String, f64> = before.lines().filter_map(f1_of).collect();
+    let mut moved: Vec<(f64, String, f64, f64)> = pages
+        .iter()
+        .filter_map(|l| f1_of(l))
+        .filter_map(|(file, now)| {
+            let was = *before.get(&file)?;
+            ((now - was).abs() > 0.001).then(|| (now - was, file, was, now))
+        })
+        .collect();
+    moved.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    let better = moved.iter().filter(|m| m.0 > 0.0).count();
+    println!(
+        "  against {}: {better} pages better, {} worse (body F1 moved by more than 0.001)",
+        path.display(),
+        moved.len() - better
+    );
+    for (d, file, was, now) in &moved {
+        println!("    {d:+.3}  {was:.3} -> {now:.3}  {file}");
     }
 }
 
