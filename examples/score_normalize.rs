@@ -209,7 +209,7 @@ fn compare_pages(path: &Path, pages: &[String]) {
         .filter_map(|l| f1_of(l))
         .filter_map(|(file, now)| {
             let was = *before.get(&file)?;
-            ((now - was).abs() > 0.001).then(|| (now - was, file, was, now))
+            ((now - was).abs() > 0.001).then_some((now - was, file, was, now))
         })
         .collect();
     moved.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
