@@ -158,7 +158,7 @@ const STRICT: Drop = Drop {
     rescue: &[],
 };
 
-/// How many nested "unlikely" containers may be rescued, one pass each.
+/// How many "unlikely" classes may be rescued, one pass each.
 const MAX_RESCUES: usize = 3;
 
 /// The class-and-id string of the dropped "unlikely" element that held the most paragraph text
@@ -172,9 +172,10 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
     let (strict, mut dropped) = pass(doc, STRICT, headline);
     let found = chars(&strict);
     // An "unlikely" element that held more paragraph text than the whole result is the
-    // article's own container with an unlucky class (`container vertical-ad-con`): that
-    // element is kept, and then any such element inside it, up to [`MAX_RESCUES`]; the other
-    // unlikely elements (comments, related lists) still go.
+    // article's own container with an unlucky class (`container vertical-ad-con`): elements of
+    // that class are kept and the pass rerun, and so on for the next such class (one inside
+    // it, or the article's other parts), up to [`MAX_RESCUES`]; the other unlikely elements
+    // (comments, related lists) still go.
     let mut rescue = Vec::new();
     let mut best = (strict, found);
     while let Some((class, p_chars)) = dropped.take()
@@ -193,9 +194,9 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
         }
         dropped = next;
     }
-    let (strict, found) = best;
+    let (lines, found) = best;
     if found >= MIN_ARTICLE_CHARS {
-        return strict;
+        return lines;
     }
     let lenient_drop = Drop {
         unlikely: false,
@@ -206,7 +207,7 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
     if chars(&lenient) > 2 * found {
         lenient
     } else {
-        strict
+        lines
     }
 }
 
