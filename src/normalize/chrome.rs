@@ -183,10 +183,10 @@ fn is_end_heading(line: &str) -> bool {
 pub fn cut_tail(mut lines: Vec<String>) -> Vec<String> {
     let half = lines.len() / 2;
     // Never at the first line: a text that would be left empty is kept whole.
-    if let Some(i) = lines.iter().enumerate().skip(1).position(|(i, l)| {
-        l.len() <= MAX_CHROME_LEN && PAYWALL.is_match(l) || (i >= half && is_end_heading(l))
-    }) {
-        let i = i + 1;
+    let end = lines.iter().enumerate().skip(1).find(|(i, l)| {
+        l.len() <= MAX_CHROME_LEN && PAYWALL.is_match(l) || (*i >= half && is_end_heading(l))
+    });
+    if let Some((i, _)) = end {
         lines.truncate(i);
     }
     lines

@@ -12,7 +12,7 @@
 //! Measured on the 258 fundus pages: body token F1 0.921 → 0.930, no page worse by more than
 //! 0.002 (`cargo run --release --example score_normalize -- fundus`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::normalize::markup;
 use crate::shingle::token_hashes;
@@ -44,14 +44,11 @@ pub fn apply(lines: Vec<String>, article_body: Option<&str>) -> Vec<String> {
     if body_words < MIN_WORDS {
         return lines;
     }
-    let vocabulary: HashSet<u64> = want.keys().copied().collect();
     let tokens: Vec<Vec<u64>> = lines.iter().map(|l| token_hashes(l)).collect();
     let ours: usize = tokens.iter().map(Vec::len).sum();
     let keep: Vec<bool> = tokens
         .iter()
-        .map(|t| {
-            !t.is_empty() && 2 * t.iter().filter(|h| vocabulary.contains(h)).count() >= t.len()
-        })
+        .map(|t| !t.is_empty() && 2 * t.iter().filter(|h| want.contains_key(h)).count() >= t.len())
         .collect();
     // Words of the publisher's text found in the kept lines, counted with multiplicity.
     let mut left = want;
