@@ -17,67 +17,169 @@ pub fn candidates(
     max_posting: usize,
     threshold: f64,
 ) -> Vec<Pair> {
-    let modulus = modulus.max(1) as crate::shingle::Shingle;
-    let mut postings: Vec<(crate::shingle::Shingle, u32)> = shingles
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, s)| {
-            s.iter()
-                .filter(move |&&h| h % modulus == 0)
-                .map(move |&h| (h, i as u32))
-        })
-        .collect();
-    postings.par_sort_unstable();
-    // Runs of equal hashes are posting lists; keep those of useful length.
-    let mut run_hashes = Vec::new();
-    let mut runs = Vec::new();
-    let mut start = 0;
-    while start < postings.len() {
-        let mut end = start + 1;
-        while end < postings.len() && postings[end].0 == postings[start].0 {
-            end += 1;
-        }
-        if end - start > 1 && end - start <= max_posting {
-            run_hashes.push(postings[start].0);
-            runs.push(start..end);
-        }
-        start = end;
-    }
-    let index = RunIndex::new(&run_hashes);
+    let sample = Sample {
+        modulus: Shingle::try_from(modulus.max(1)).unwrap_or(Shingle::MAX),
+    };
     let sampled: Vec<u32> = shingles
         .par_iter()
-        .map(|s| s.iter().filter(|&&h| h % modulus == 0).count() as u32)
+        .map(|s| s.iter().filter(|&&h| sample.keeps(h)).count() as u32)
         .collect();
+    let postings = Postings::build(shingles, sample, &sampled, max_posting, PASS_BYTES);
+    let index = RunIndex::new(&postings.hashes);
     (0..shingles.len())
         .into_par_iter()
-        // Each document counts the later documents it shares sampled shingles with, in a buffer
-        // of its own: memory stays linear in the postings, never in the pairs.
-        .map_init(Vec::new, |partners: &mut Vec<u32>, a| {
-            // Every later document sharing a sampled shingle, once per shared shingle; sorted,
-            // runs of one id count the shingles shared with it (cheaper than a hash map).
-            partners.clear();
-            for h in shingles[a].iter().filter(|&&h| h % modulus == 0) {
+        // Each document counts the later documents it shares sampled shingles with, in a
+        // counter of its own job: memory stays linear in the postings, never in the pairs.
+        // Few, large jobs, as each holds a counter per document.
+        .with_min_len(4096)
+        .map_init(Counter::default, |counter, a| {
+            // Every later document sharing a sampled shingle, counted once per shared shingle.
+            counter.grow(shingles.len());
+            for h in shingles[a].iter().filter(|&&h| sample.keeps(h)) {
                 let Some(r) = index.get(*h) else {
                     continue;
                 };
-                let docs = &postings[runs[r].clone()];
+                let docs = postings.docs(r);
                 // Postings are sorted by document within a run: skip to the later ones.
-                let from = docs.partition_point(|&(_, d)| d as usize <= a);
-                partners.extend(docs[from..].iter().map(|&(_, b)| b));
+                let from = docs.partition_point(|&d| d as usize <= a);
+                for &b in &docs[from..] {
+                    counter.add(b);
+                }
             }
-            partners.sort_unstable();
-            partners
-                .chunk_by(|x, y| x == y)
-                .filter(|run| {
-                    let (b, shared) = (run[0], run.len() as u32);
-                    let smaller = sampled[a].min(sampled[b as usize]).max(1);
-                    shared >= 2 && f64::from(shared) / f64::from(smaller) >= threshold
+            let mut found: Vec<Pair> = counter
+                .drain()
+                .filter(|&(b, shared)| {
+                    // Most partners share one sampled shingle: that test comes first.
+                    shared >= 2 && {
+                        let smaller = sampled[a].min(sampled[b as usize]).max(1);
+                        f64::from(shared) >= threshold * f64::from(smaller)
+                    }
                 })
-                .map(|run| (a as u32, run[0]))
-                .collect::<Vec<Pair>>()
+                .map(|(b, _)| (a as u32, b))
+                .collect();
+            found.sort_unstable();
+            found
         })
         .flatten_iter()
         .collect()
+}
+
+/// Bytes of (shingle, document) entries sorted at once: on a million articles the entries take
+/// some 450 MB, sorted in four passes.
+const PASS_BYTES: usize = 128 << 20;
+
+/// The posting lists of the sampled shingles found in 2 to `max_posting` documents, in hash
+/// order: run `r` is shingle `hashes[r]`, found in documents `docs[starts[r]..starts[r + 1]]`
+/// (ascending).
+struct Postings {
+    hashes: Vec<Shingle>,
+    starts: Vec<usize>,
+    docs: Vec<u32>,
+}
+
+impl Postings {
+    /// Sorted (shingle, document) entries are built and cut into runs one range of hash values
+    /// at a time, so that about `pass_bytes` of them at most exist at once (the first range
+    /// taking more only if the hashes are skewed): only the document ids of the kept runs stay,
+    /// half the size of the entries.
+    fn build(
+        shingles: &[Vec<Shingle>],
+        sample: Sample,
+        sampled: &[u32],
+        max_posting: usize,
+        pass_bytes: usize,
+    ) -> Postings {
+        let entries: usize = sampled.iter().map(|&n| n as usize).sum();
+        let bytes = entries * std::mem::size_of::<(Shingle, u32)>();
+        let passes = bytes
+            .div_ceil(pass_bytes.max(1))
+            .clamp(1, 256)
+            .next_power_of_two();
+        let shift = Shingle::BITS - passes.trailing_zeros();
+        let pass_of = |h: Shingle| {
+            if passes == 1 {
+                0
+            } else {
+                (h >> shift) as usize
+            }
+        };
+        let mut out = Postings {
+            hashes: Vec::new(),
+            starts: Vec::new(),
+            docs: Vec::with_capacity(entries),
+        };
+        for pass in 0..passes {
+            let mut entries: Vec<(Shingle, u32)> = shingles
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(i, s)| {
+                    s.iter()
+                        .filter(move |&&h| sample.keeps(h) && pass_of(h) == pass)
+                        .map(move |&h| (h, i as u32))
+                })
+                .collect();
+            entries.par_sort_unstable();
+            for run in entries.chunk_by(|x, y| x.0 == y.0) {
+                if (2..=max_posting).contains(&run.len()) {
+                    out.hashes.push(run[0].0);
+                    out.starts.push(out.docs.len());
+                    out.docs.extend(run.iter().map(|&(_, d)| d));
+                }
+            }
+        }
+        out.starts.push(out.docs.len());
+        out.docs.shrink_to_fit();
+        out
+    }
+
+    fn docs(&self, run: usize) -> &[u32] {
+        &self.docs[self.starts[run]..self.starts[run + 1]]
+    }
+}
+
+/// The shingles the index keeps: those whose hash is 0 modulo `modulus`.
+#[derive(Clone, Copy)]
+struct Sample {
+    modulus: Shingle,
+}
+
+impl Sample {
+    fn keeps(self, h: Shingle) -> bool {
+        h.is_multiple_of(self.modulus)
+    }
+}
+
+/// Counts per document: a dense array, with the documents touched listed so that draining it
+/// costs only what was counted.
+#[derive(Default)]
+struct Counter {
+    counts: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Counter {
+    fn grow(&mut self, docs: usize) {
+        if self.counts.len() < docs {
+            self.counts.resize(docs, 0);
+        }
+    }
+
+    fn add(&mut self, doc: u32) {
+        let c = &mut self.counts[doc as usize];
+        if *c == 0 {
+            self.touched.push(doc);
+        }
+        *c += 1;
+    }
+
+    /// Every (document, count) counted since the last drain, in no particular order; the
+    /// counter is empty afterwards.
+    fn drain(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let counts = &mut self.counts;
+        self.touched
+            .drain(..)
+            .map(move |d| (d, std::mem::take(&mut counts[d as usize])))
+    }
 }
 
 /// Posting-list lookup by shingle hash: an open-addressing table (linear probing, load at most
@@ -136,6 +238,34 @@ mod tests {
         assert_eq!(index.get(4), None);
         assert_eq!(index.get(8000), None);
         assert_eq!(RunIndex::new(&[]).get(0), None);
+    }
+
+    #[test]
+    fn postings_are_the_same_in_one_pass_or_many() {
+        let sets: Vec<Vec<u32>> = (0..50u64)
+            .map(|d| {
+                let mut s: Vec<u32> = (0..400).map(|i| mix64(i + d * 37) as u32).collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect();
+        let sample = Sample { modulus: 4 };
+        let sampled: Vec<u32> = sets
+            .iter()
+            .map(|s| s.iter().filter(|&&h| sample.keeps(h)).count() as u32)
+            .collect();
+        let one = Postings::build(&sets, sample, &sampled, 100, usize::MAX);
+        let many = Postings::build(&sets, sample, &sampled, 100, 64);
+        assert!(
+            one.hashes.len() > 100,
+            "the sets overlap: {}",
+            one.hashes.len()
+        );
+        assert!(one.hashes.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(one.hashes, many.hashes);
+        assert_eq!(one.starts, many.starts);
+        assert_eq!(one.docs, many.docs);
     }
 
     #[test]
