@@ -5,7 +5,7 @@
 //! tokens. XXH3 is a published, frozen algorithm: the same text gives the same hashes on every
 //! machine and every release. [`HASH_VERSION`] changes if this scheme ever does.
 
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{Xxh3Default, xxh3_64};
 
 /// Bumped whenever tokenization or hashing changes.
 pub const HASH_VERSION: u32 = 2;
@@ -52,19 +52,27 @@ pub fn shingles(text: &str, k: usize) -> Vec<Shingle> {
 }
 
 fn from_tokens(toks: &[u64], k: usize) -> Vec<Shingle> {
+    sorted_set(window_hashes(toks, k))
+}
+
+/// The hash of every `k`-token window of `toks`, in order; one hash of all tokens when there
+/// are `k` or fewer (none when there are none).
+fn window_hashes(toks: &[u64], k: usize) -> Vec<Shingle> {
     if toks.is_empty() {
         return Vec::new();
     }
-    let mut out: Vec<Shingle> = if toks.len() <= k {
-        vec![hash_window(toks) as Shingle]
-    } else {
-        toks.windows(k).map(|w| hash_window(w) as Shingle).collect()
-    };
-    out.sort_unstable();
-    out.dedup();
+    if toks.len() <= k {
+        return vec![hash_window(toks) as Shingle];
+    }
+    toks.windows(k).map(|w| hash_window(w) as Shingle).collect()
+}
+
+fn sorted_set(mut hashes: Vec<Shingle>) -> Vec<Shingle> {
+    hashes.sort_unstable();
+    hashes.dedup();
     // Kept until the end of the run: no spare capacity.
-    out.shrink_to_fit();
-    out
+    hashes.shrink_to_fit();
+    hashes
 }
 
 fn hash_window(w: &[u64]) -> u64 {
@@ -75,8 +83,12 @@ fn hash_window(w: &[u64]) -> u64 {
         }
         xxh3_64(&bytes[..w.len() * 8])
     } else {
-        let v: Vec<u8> = w.iter().flat_map(|h| h.to_le_bytes()).collect();
-        xxh3_64(&v)
+        // Streamed: the same hash as of the concatenated bytes, without allocating them.
+        let mut hasher = Xxh3Default::new();
+        for h in w {
+            hasher.update(&h.to_le_bytes());
+        }
+        hasher.digest()
     }
 }
 
@@ -98,25 +110,32 @@ pub struct ParagraphKey {
 pub fn shingles_and_paragraphs(text: &str, k: usize) -> (Vec<Shingle>, Vec<ParagraphKey>) {
     let k = k.max(1);
     let mut toks: Vec<u64> = Vec::with_capacity(text.len() / 6);
-    let mut keys = Vec::new();
+    let mut spans = Vec::new();
     for para in text.split("\n\n") {
         let start = toks.len();
         for_each_token(para, |t| toks.push(xxh3_64(t.as_bytes())));
-        let own = &toks[start..];
-        if own.len() >= k {
-            let fuzzy = own
-                .windows(k)
-                .map(|w| hash_window(w) as Shingle)
-                .min()
-                .unwrap_or(0);
-            keys.push(ParagraphKey {
-                exact: hash_window(own),
-                fuzzy,
-                words: own.len() as u32,
-            });
+        if toks.len() - start >= k {
+            spans.push(start..toks.len());
         }
     }
-    (from_tokens(&toks, k), keys)
+    // Each window is hashed once: a paragraph's windows are among the text's.
+    let windows = window_hashes(&toks, k);
+    let keys = spans
+        .into_iter()
+        .map(|span| {
+            let own = &toks[span.clone()];
+            let fuzzy = match toks.len() > k {
+                true => windows[span.start..=span.end - k].iter().min(),
+                false => windows.first(),
+            };
+            ParagraphKey {
+                exact: hash_window(own),
+                fuzzy: fuzzy.copied().unwrap_or(0),
+                words: own.len() as u32,
+            }
+        })
+        .collect();
+    (sorted_set(windows), keys)
 }
 
 /// The elements of sorted `a` that are not in sorted `b`.
