@@ -67,10 +67,38 @@ pub fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(label)
 }
 
+/// chardetng's guess, from the lines that hold a non-ASCII byte: the others tell nothing about
+/// the charset and made up most of its cost.
 fn guess(bytes: &[u8]) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(bytes, true);
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        if !line.is_ascii() {
+            det.feed(line, false);
+        }
+    }
+    det.feed(b"", true);
     det.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+/// Characters in `text`, and how many of them are U+FFFD or control characters other than
+/// whitespace and NUL, counted on its UTF-8 bytes (decoding each character cost more than the
+/// rest of decoding).
+fn count_bad(text: &str) -> (usize, usize) {
+    let b = text.as_bytes();
+    let chars = b.iter().filter(|&&x| x & 0xC0 != 0x80).count();
+    // C0 controls and U+007F are single bytes.
+    let mut bad = b
+        .iter()
+        .filter(|&&x| (x < 0x20 && !matches!(x, b'\n' | b'\r' | b'\t' | 0x0C | 0)) || x == 0x7F)
+        .count();
+    // C1 controls U+0080..=U+009F are C2 80..=9F; U+FFFD is EF BF BD.
+    for i in memchr::memchr2_iter(0xC2, 0xEF, b) {
+        bad += usize::from(match b[i] {
+            0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+            _ => b.get(i + 1..i + 3) == Some(&[0xBF, 0xBD]),
+        });
+    }
+    (chars, bad)
 }
 
 fn finish(text: String, enc: &'static Encoding) -> Result<Decoded, DecodeError> {
@@ -84,17 +112,7 @@ fn finish(text: String, enc: &'static Encoding) -> Result<Decoded, DecodeError> 
             std::borrow::Cow::Owned(fixed) => fixed,
         },
     };
-    let is_bad = |c: char| {
-        c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0C' | '\0'))
-    };
-    let (total, bad) = if ascii {
-        let bad = text.bytes().filter(|&b| is_bad(char::from(b))).count();
-        (text.len(), bad)
-    } else {
-        text.chars().fold((0usize, 0usize), |(t, b), c| {
-            (t + 1, b + usize::from(is_bad(c)))
-        })
-    };
+    let (total, bad) = count_bad(&text);
     if total > 0 && bad * 10 > total {
         return Err(DecodeError::Garbage(format!(
             "{}% of characters are control or invalid bytes as {}",
@@ -114,6 +132,27 @@ fn finish(text: String, enc: &'static Encoding) -> Result<Decoded, DecodeError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_characters_counted_on_bytes_as_on_characters() {
+        let reference = |t: &str| {
+            let bad = |c: char| {
+                c == '\u{FFFD}'
+                    || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0C' | '\0'))
+            };
+            (t.chars().count(), t.chars().filter(|&c| bad(c)).count())
+        };
+        for t in [
+            "plain\ttext\n",
+            "caf\u{e9} \u{a0}\u{a9}\u{ab}",
+            "\u{80}\u{9f}\u{a0}\u{7f}\u{1}\0",
+            "\u{FFFD}x\u{FFFC}\u{FEFF}\u{F8FF}",
+            "\u{c2}\u{ef}\u{bf}",
+            "日本語\u{1F600}\u{85}",
+        ] {
+            assert_eq!(count_bad(t), reference(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn decode_table() {

@@ -73,7 +73,7 @@ fn pass(text: &str) -> Option<String> {
     let mut cands: Vec<Candidate> = Vec::new();
     let mut i = 0;
     // Every lead character (U+00C2..=U+00F4) is encoded as 0xC3 0x82..=0xB4.
-    while let Some(off) = b[i..].iter().position(|&x| x == 0xC3) {
+    while let Some(off) = memchr::memchr(0xC3, &b[i..]) {
         let at = i + off;
         i = at + 1;
         let Some(&second) = b.get(at + 1) else { break };
