@@ -12,7 +12,7 @@ use crate::shingle::Shingle;
 /// Candidate pairs whose estimated containment |A∩B| / min(|A|,|B|) on the sample is at least
 /// `threshold` (and which share at least two sampled shingles).
 pub fn candidates(
-    shingles: &[Vec<crate::shingle::Shingle>],
+    shingles: &[Vec<Shingle>],
     modulus: u64,
     max_posting: usize,
     threshold: f64,
@@ -25,40 +25,31 @@ pub fn candidates(
         .map(|s| s.iter().filter(|&&h| sample.keeps(h)).count() as u32)
         .collect();
     let postings = Postings::build(shingles, sample, &sampled, max_posting, PASS_BYTES);
-    let index = RunIndex::new(&postings.hashes);
+    let doc_bits = u32::BITS - (shingles.len() as u32).leading_zeros();
     (0..shingles.len())
         .into_par_iter()
-        // Each document counts the later documents it shares sampled shingles with, in a
-        // counter of its own job: memory stays linear in the postings, never in the pairs.
-        // Few, large jobs, as each holds a counter per document.
-        .with_min_len(4096)
-        .map_init(Counter::default, |counter, a| {
-            // Every later document sharing a sampled shingle, counted once per shared shingle.
-            counter.grow(shingles.len());
-            for h in shingles[a].iter().filter(|&&h| sample.keeps(h)) {
-                let Some(r) = index.get(*h) else {
-                    continue;
-                };
-                let docs = postings.docs(r);
-                // Postings are sorted by document within a run: skip to the later ones.
-                let from = docs.partition_point(|&d| d as usize <= a);
-                for &b in &docs[from..] {
-                    counter.add(b);
-                }
+        // Each document gathers the later documents it shares sampled shingles with, in a
+        // buffer of its own: memory stays linear in the postings, never in the pairs.
+        .map_init(Partners::default, |partners, a| {
+            // Every later document sharing a sampled shingle, once per shared shingle.
+            partners.ids.clear();
+            for &at in postings.memberships(a) {
+                partners.ids.extend(postings.after(at));
             }
-            let mut found: Vec<Pair> = counter
-                .drain()
-                .filter(|&(b, shared)| {
+            partners.sort(doc_bits);
+            partners
+                .ids
+                .chunk_by(|x, y| x == y)
+                .filter(|run| {
+                    let (b, shared) = (run[0], run.len() as u32);
                     // Most partners share one sampled shingle: that test comes first.
                     shared >= 2 && {
                         let smaller = sampled[a].min(sampled[b as usize]).max(1);
                         f64::from(shared) >= threshold * f64::from(smaller)
                     }
                 })
-                .map(|(b, _)| (a as u32, b))
-                .collect();
-            found.sort_unstable();
-            found
+                .map(|run| (a as u32, run[0]))
+                .collect::<Vec<Pair>>()
         })
         .flatten_iter()
         .collect()
@@ -68,20 +59,30 @@ pub fn candidates(
 /// some 450 MB, sorted in four passes.
 const PASS_BYTES: usize = 128 << 20;
 
-/// The posting lists of the sampled shingles found in 2 to `max_posting` documents, in hash
-/// order: run `r` is shingle `hashes[r]`, found in documents `docs[starts[r]..starts[r + 1]]`
-/// (ascending).
+/// Marks the last document of each posting list in [`Postings::docs`].
+const LAST: u32 = 1 << 31;
+
+/// The posting lists of the sampled shingles found in 2 to `max_posting` documents, and where
+/// each document stands in them.
 struct Postings {
-    hashes: Vec<Shingle>,
-    starts: Vec<usize>,
+    /// The lists one after the other, in shingle-hash order, each sorted by document, its last
+    /// id marked with [`LAST`]. Document ids are below 2³¹ (a `Pair` holds `u32` ids, and a
+    /// corpus of 2³¹ documents would not fit in memory anyway).
     docs: Vec<u32>,
+    /// Positions in `docs`, grouped by document: document `d`'s are
+    /// `memberships[offsets[d]..offsets[d + 1]]`. A document's partners in a list are the ids
+    /// after its own, so nothing is looked up or searched for in the main pass: a hash table
+    /// and a binary search per shared shingle cost a cache miss each and took most of the time.
+    memberships: Vec<u32>,
+    offsets: Vec<usize>,
 }
 
 impl Postings {
     /// Sorted (shingle, document) entries are built and cut into runs one range of hash values
     /// at a time, so that about `pass_bytes` of them at most exist at once (the first range
     /// taking more only if the hashes are skewed): only the document ids of the kept runs stay,
-    /// half the size of the entries.
+    /// half the size of the entries. Lists beyond 2³² ids in all (some 30 billion shingles of
+    /// text) are left out.
     fn build(
         shingles: &[Vec<Shingle>],
         sample: Sample,
@@ -103,11 +104,8 @@ impl Postings {
                 (h >> shift) as usize
             }
         };
-        let mut out = Postings {
-            hashes: Vec::new(),
-            starts: Vec::new(),
-            docs: Vec::with_capacity(entries),
-        };
+        let mut docs: Vec<u32> = Vec::with_capacity(entries.min(u32::MAX as usize));
+        let mut counts = vec![0usize; shingles.len()];
         for pass in 0..passes {
             let mut entries: Vec<(Shingle, u32)> = shingles
                 .par_iter()
@@ -120,20 +118,60 @@ impl Postings {
                 .collect();
             entries.par_sort_unstable();
             for run in entries.chunk_by(|x, y| x.0 == y.0) {
-                if (2..=max_posting).contains(&run.len()) {
-                    out.hashes.push(run[0].0);
-                    out.starts.push(out.docs.len());
-                    out.docs.extend(run.iter().map(|&(_, d)| d));
+                if (2..=max_posting).contains(&run.len())
+                    && docs.len() + run.len() <= u32::MAX as usize
+                {
+                    docs.extend(run.iter().map(|&(_, d)| d));
+                    if let Some(last) = docs.last_mut() {
+                        *last |= LAST;
+                    }
+                    for &(_, d) in run {
+                        counts[d as usize] += 1;
+                    }
                 }
             }
         }
-        out.starts.push(out.docs.len());
-        out.docs.shrink_to_fit();
-        out
+        docs.shrink_to_fit();
+        let mut offsets = Vec::with_capacity(shingles.len() + 1);
+        let mut sum = 0;
+        for c in &counts {
+            offsets.push(sum);
+            sum += c;
+        }
+        offsets.push(sum);
+        // Filled in order of position: each document's memberships are in list order.
+        let mut cursor = counts;
+        cursor.copy_from_slice(&offsets[..shingles.len()]);
+        let mut memberships = vec![0u32; sum];
+        for (at, &d) in docs.iter().enumerate() {
+            let d = (d & !LAST) as usize;
+            memberships[cursor[d]] = at as u32;
+            cursor[d] += 1;
+        }
+        Postings {
+            docs,
+            memberships,
+            offsets,
+        }
     }
 
-    fn docs(&self, run: usize) -> &[u32] {
-        &self.docs[self.starts[run]..self.starts[run + 1]]
+    /// Positions of document `d` in the posting lists.
+    fn memberships(&self, d: usize) -> &[u32] {
+        &self.memberships[self.offsets[d]..self.offsets[d + 1]]
+    }
+
+    /// The documents after position `at` in its posting list.
+    fn after(&self, at: u32) -> impl Iterator<Item = u32> + '_ {
+        let at = at as usize;
+        let rest = match self.docs[at] & LAST {
+            0 => &self.docs[at + 1..],
+            _ => &[],
+        };
+        let len = rest
+            .iter()
+            .position(|&d| d & LAST != 0)
+            .map_or(0, |i| i + 1);
+        rest[..len].iter().map(|&d| d & !LAST)
     }
 }
 
@@ -149,76 +187,45 @@ impl Sample {
     }
 }
 
-/// Counts per document: a dense array, with the documents touched listed so that draining it
-/// costs only what was counted.
+/// One document's partners, one id per shared sampled shingle, and a buffer to sort them. A
+/// document meets some 2,500 partners on a million generated articles; a radix sort of their
+/// ids costs a fraction of a comparison sort or of counting in an array indexed by document
+/// (a cache miss per partner).
 #[derive(Default)]
-struct Counter {
-    counts: Vec<u32>,
-    touched: Vec<u32>,
+struct Partners {
+    ids: Vec<u32>,
+    spare: Vec<u32>,
 }
 
-impl Counter {
-    fn grow(&mut self, docs: usize) {
-        if self.counts.len() < docs {
-            self.counts.resize(docs, 0);
+impl Partners {
+    /// Sorts the ids, all below 2^`bits`.
+    fn sort(&mut self, bits: u32) {
+        const DIGIT: u32 = 11;
+        const SMALL: usize = 256;
+        if self.ids.len() <= SMALL {
+            self.ids.sort_unstable();
+            return;
         }
-    }
-
-    fn add(&mut self, doc: u32) {
-        let c = &mut self.counts[doc as usize];
-        if *c == 0 {
-            self.touched.push(doc);
-        }
-        *c += 1;
-    }
-
-    /// Every (document, count) counted since the last drain, in no particular order; the
-    /// counter is empty afterwards.
-    fn drain(&mut self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let counts = &mut self.counts;
-        self.touched
-            .drain(..)
-            .map(move |d| (d, std::mem::take(&mut counts[d as usize])))
-    }
-}
-
-/// Posting-list lookup by shingle hash: an open-addressing table (linear probing, load at most
-/// one half). On a million documents the lists number millions; a binary search over them costs
-/// some twenty cache misses a lookup, this about one.
-struct RunIndex {
-    mask: usize,
-    /// (hash, run number + 1); 0 marks an empty slot.
-    slots: Vec<(Shingle, u32)>,
-}
-
-impl RunIndex {
-    fn new(hashes: &[Shingle]) -> RunIndex {
-        let size = (hashes.len() * 2).next_power_of_two().max(16);
-        let mut slots = vec![(0, 0); size];
-        let mask = size - 1;
-        for (run, &h) in hashes.iter().enumerate() {
-            let mut i = Self::slot(h, mask);
-            while slots[i].1 != 0 {
-                i = (i + 1) & mask;
+        let mask = (1u32 << DIGIT) - 1;
+        let mut shift = 0;
+        while shift < bits {
+            let mut starts = [0usize; 1 << DIGIT];
+            for &x in &self.ids {
+                starts[((x >> shift) & mask) as usize] += 1;
             }
-            slots[i] = (h, run as u32 + 1);
-        }
-        RunIndex { mask, slots }
-    }
-
-    /// Shingle hashes are uniform, but the sampled ones share their low bits: mix first.
-    fn slot(h: Shingle, mask: usize) -> usize {
-        (u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
-    }
-
-    fn get(&self, h: Shingle) -> Option<usize> {
-        let mut i = Self::slot(h, self.mask);
-        loop {
-            match self.slots[i] {
-                (_, 0) => return None,
-                (k, run) if k == h => return Some(run as usize - 1),
-                _ => i = (i + 1) & self.mask,
+            let mut sum = 0;
+            for s in starts.iter_mut() {
+                (*s, sum) = (sum, sum + *s);
             }
+            self.spare.clear();
+            self.spare.resize(self.ids.len(), 0);
+            for &x in &self.ids {
+                let d = ((x >> shift) & mask) as usize;
+                self.spare[starts[d]] = x;
+                starts[d] += 1;
+            }
+            std::mem::swap(&mut self.ids, &mut self.spare);
+            shift += DIGIT;
         }
     }
 }
@@ -228,44 +235,70 @@ mod tests {
     use super::*;
     use crate::minhash::mix64;
 
-    #[test]
-    fn run_index_finds_every_key_and_only_those() {
-        let hashes: Vec<Shingle> = (0..1000u32).map(|i| i * 8).collect();
-        let index = RunIndex::new(&hashes);
-        for (run, &h) in hashes.iter().enumerate() {
-            assert_eq!(index.get(h), Some(run));
-        }
-        assert_eq!(index.get(4), None);
-        assert_eq!(index.get(8000), None);
-        assert_eq!(RunIndex::new(&[]).get(0), None);
-    }
-
-    #[test]
-    fn postings_are_the_same_in_one_pass_or_many() {
-        let sets: Vec<Vec<u32>> = (0..50u64)
+    fn sets(docs: u64, size: u64) -> Vec<Vec<u32>> {
+        (0..docs)
             .map(|d| {
-                let mut s: Vec<u32> = (0..400).map(|i| mix64(i + d * 37) as u32).collect();
+                let mut s: Vec<u32> = (0..size).map(|i| mix64(i + d * 37) as u32).collect();
                 s.sort_unstable();
                 s.dedup();
                 s
             })
-            .collect();
+            .collect()
+    }
+
+    fn build(sets: &[Vec<u32>], pass_bytes: usize) -> Postings {
         let sample = Sample { modulus: 4 };
         let sampled: Vec<u32> = sets
             .iter()
             .map(|s| s.iter().filter(|&&h| sample.keeps(h)).count() as u32)
             .collect();
-        let one = Postings::build(&sets, sample, &sampled, 100, usize::MAX);
-        let many = Postings::build(&sets, sample, &sampled, 100, 64);
-        assert!(
-            one.hashes.len() > 100,
-            "the sets overlap: {}",
-            one.hashes.len()
-        );
-        assert!(one.hashes.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(one.hashes, many.hashes);
-        assert_eq!(one.starts, many.starts);
+        Postings::build(sets, sample, &sampled, 100, pass_bytes)
+    }
+
+    #[test]
+    fn postings_are_the_same_in_one_pass_or_many() {
+        let sets = sets(50, 400);
+        let one = build(&sets, usize::MAX);
+        let many = build(&sets, 64);
+        let lists = one.docs.iter().filter(|&&d| d & LAST != 0).count();
+        assert!(lists > 100, "the sets overlap: {lists}");
         assert_eq!(one.docs, many.docs);
+        assert_eq!(one.memberships, many.memberships);
+        assert_eq!(one.offsets, many.offsets);
+    }
+
+    #[test]
+    fn memberships_point_at_the_document_and_after_gives_the_rest_of_its_list() {
+        let sets = sets(30, 300);
+        let p = build(&sets, usize::MAX);
+        for d in 0..sets.len() {
+            for &at in p.memberships(d) {
+                assert_eq!((p.docs[at as usize] & !LAST) as usize, d);
+                let after: Vec<u32> = p.after(at).collect();
+                assert!(after.iter().all(|&b| b as usize > d), "{after:?}");
+                // The list continues up to its marked end and no further.
+                let end = at as usize + after.len();
+                assert_ne!(p.docs[end] & LAST, 0);
+            }
+        }
+        // A sampled shingle of two documents is one list of two, seen from both.
+        let pair = vec![vec![8, 16, 24], vec![8, 100, 200]];
+        let p = build(&pair, usize::MAX);
+        assert_eq!(p.docs, [0, 1 | LAST]);
+        assert_eq!(p.after(p.memberships(0)[0]).collect::<Vec<_>>(), [1]);
+        assert_eq!(p.after(p.memberships(1)[0]).count(), 0);
+    }
+
+    #[test]
+    fn radix_sort_sorts() {
+        let mut p = Partners::default();
+        p.ids = (0..5000u64)
+            .map(|i| (mix64(i) % 1_000_000) as u32)
+            .collect();
+        let mut want = p.ids.clone();
+        want.sort_unstable();
+        p.sort(20);
+        assert_eq!(p.ids, want);
     }
 
     #[test]
