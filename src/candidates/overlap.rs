@@ -291,10 +291,12 @@ mod tests {
 
     #[test]
     fn radix_sort_sorts() {
-        let mut p = Partners::default();
-        p.ids = (0..5000u64)
-            .map(|i| (mix64(i) % 1_000_000) as u32)
-            .collect();
+        let mut p = Partners {
+            ids: (0..5000u64)
+                .map(|i| (mix64(i) % 1_000_000) as u32)
+                .collect(),
+            spare: Vec::new(),
+        };
         let mut want = p.ids.clone();
         want.sort_unstable();
         p.sort(20);
