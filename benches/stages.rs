@@ -426,7 +426,7 @@ fn build_corpus() -> Corpus {
         }
     }
 
-    let pairs = candidates::generate(&band_keys, &shingles, &params);
+    let pairs = candidates::generate(band_keys.clone(), &shingles, &params);
     let params = ClusterParams::default();
     let similarities = verify::verify(&pairs, &shingles, floor(&params));
     let groups = cluster_docs(&similarities, &articles, &shingles, &params);
@@ -703,7 +703,8 @@ fn candidates_corpus(bencher: Bencher) {
     let p = CandidateParams::default();
     bencher
         .counter(ItemsCount::new(c.articles.len()))
-        .bench(|| candidates::generate(black_box(&c.band_keys), black_box(&c.shingles), &p));
+        .with_inputs(|| c.band_keys.clone())
+        .bench_values(|keys| candidates::generate(keys, black_box(&c.shingles), &p));
 }
 
 /// Exact Jaccard and containment of every candidate pair.

@@ -501,9 +501,8 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
 
     progress.stage("candidates", None);
 
-    let pairs = candidates::generate(&keys, &shingles, &cfg.candidates);
+    let pairs = candidates::generate(keys, &shingles, &cfg.candidates);
     stats.candidate_pairs = pairs.len();
-    drop(keys);
     lap(&mut stats, "candidates");
 
     progress.stage("verify", None);

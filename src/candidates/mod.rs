@@ -38,9 +38,11 @@ impl Default for CandidateParams {
     }
 }
 
-/// All candidate pairs, sorted and without duplicates.
-pub fn generate(keys: &lsh::BandKeys, shingles: &[Vec<Shingle>], p: &CandidateParams) -> Vec<Pair> {
-    let by_bands = lsh::candidates(keys);
+/// All candidate pairs, sorted and without duplicates. The band keys are freed before the
+/// overlap index is built, which is when this stage's memory peaks.
+pub fn generate(keys: lsh::BandKeys, shingles: &[Vec<Shingle>], p: &CandidateParams) -> Vec<Pair> {
+    let by_bands = lsh::candidates(&keys);
+    drop(keys);
     let by_overlap = overlap::candidates(
         shingles,
         p.sample_modulus,
