@@ -298,25 +298,23 @@ fn strip_templates(
             own
         })
         .collect();
-    let mut affected = 0;
-    for (set, keys) in shingles.iter_mut().zip(paragraphs) {
-        let mut template: Vec<Shingle> = Vec::new();
-        let mut holds = false;
-        for p in keys.iter().filter(|p| found.contains(&p.exact)) {
-            holds = true;
-            template.extend(template_shingles.get(&p.exact).into_iter().flatten());
-        }
-        affected += usize::from(holds);
-        if template.is_empty() {
-            continue;
-        }
-        template.sort_unstable();
-        let left = shingle::difference(set, &template);
-        if !left.is_empty() {
-            *set = left;
-        }
-    }
-    affected
+    shingles
+        .par_iter_mut()
+        .zip(paragraphs)
+        .map(|(set, keys)| {
+            let mut template: Vec<Shingle> = Vec::new();
+            let mut holds = false;
+            for p in keys.iter().filter(|p| found.contains(&p.exact)) {
+                holds = true;
+                template.extend(template_shingles.get(&p.exact).into_iter().flatten());
+            }
+            if !template.is_empty() {
+                template.sort_unstable();
+                shingle::subtract_unless_all(set, &template);
+            }
+            usize::from(holds)
+        })
+        .sum()
 }
 
 /// Reads again the bodies of canonical versions that were dropped, checking each against the

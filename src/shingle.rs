@@ -138,19 +138,23 @@ pub fn shingles_and_paragraphs(text: &str, k: usize) -> (Vec<Shingle>, Vec<Parag
     (sorted_set(windows), keys)
 }
 
-/// The elements of sorted `a` that are not in sorted `b`.
-pub fn difference(a: &[Shingle], b: &[Shingle]) -> Vec<Shingle> {
-    let mut out = Vec::with_capacity(a.len());
-    let mut j = 0;
-    for &x in a {
-        while j < b.len() && b[j] < x {
-            j += 1;
+/// Removes from sorted `a` the elements of sorted `b`, in place, unless that would leave
+/// nothing; says whether it removed them.
+pub fn subtract_unless_all(a: &mut Vec<Shingle>, b: &[Shingle]) -> bool {
+    // Whether `x` is not in `b`, for ascending `x`, `j` moving forward through `b`.
+    fn outside(b: &[Shingle], j: &mut usize, x: Shingle) -> bool {
+        while *j < b.len() && b[*j] < x {
+            *j += 1;
         }
-        if j >= b.len() || b[j] != x {
-            out.push(x);
-        }
+        *j >= b.len() || b[*j] != x
     }
-    out
+    let mut j = 0;
+    if !a.iter().any(|&x| outside(b, &mut j, x)) {
+        return false;
+    }
+    let mut j = 0;
+    a.retain(|&x| outside(b, &mut j, x));
+    true
 }
 
 /// Size of the intersection of two sorted, deduplicated slices.
@@ -218,8 +222,16 @@ mod tests {
         assert_eq!(keys[0], keys[1], "case and punctuation do not change a key");
         let edited = shingles_and_paragraphs("One two three four five seven.", 5).1;
         assert_ne!(edited[0].exact, keys[0].exact);
-        assert_eq!(difference(&[1, 3, 5, 7], &[0, 3, 4, 7, 9]), [1, 5]);
-        assert_eq!(difference(&sh, &[]), sh);
+        let mut a = vec![1, 3, 5, 7];
+        assert!(subtract_unless_all(&mut a, &[0, 3, 4, 7, 9]));
+        assert_eq!(a, [1, 5]);
+        let mut b = sh.clone();
+        assert!(subtract_unless_all(&mut b, &[]));
+        assert_eq!(b, sh);
+        // Nothing would be left: nothing is removed.
+        let mut c = vec![2, 4];
+        assert!(!subtract_unless_all(&mut c, &[1, 2, 3, 4]));
+        assert_eq!(c, [2, 4]);
     }
 
     #[test]
