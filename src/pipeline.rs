@@ -214,11 +214,17 @@ pub fn finish(
         mut articles,
         body_hashes,
         reread,
+        shingles,
+        similarities,
         skipped,
         missing_args,
         mut stats,
-        ..
     } = prepared;
+    // Freed before the canonical texts are read again, which then take their place: with `..`
+    // they would live to the end of this function (on a million articles, 1.8 GB of shingles
+    // under 0.7 GB of texts read again set the run's memory peak).
+    drop(shingles);
+    drop(similarities);
     for stage in stages {
         stats.stages.push(stage);
         stats.peak_rss_kib.push(peak_rss_kib());
