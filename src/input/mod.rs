@@ -187,12 +187,20 @@ impl fmt::Display for Skip {
 
 /// Reads one file's bytes; an error becomes a skip reason.
 pub fn read(file: &InputFile) -> Result<Vec<u8>, SkipReason> {
-    std::fs::read(&file.path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            SkipReason::Unreadable("file vanished before it was read".into())
-        }
-        _ => SkipReason::Unreadable(io_reason(&e)),
-    })
+    use std::io::Read;
+    // Not `fs::read`: it asks the file's size first, one system call in five per file, and
+    // most articles fit the first buffer (a million files cost some 30 µs of system time
+    // each on a VM).
+    let mut bytes = Vec::with_capacity(64 << 10);
+    std::fs::File::open(&file.path)
+        .and_then(|f| f.take(u64::MAX).read_to_end(&mut bytes))
+        .map(|_| bytes)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                SkipReason::Unreadable("file vanished before it was read".into())
+            }
+            _ => SkipReason::Unreadable(io_reason(&e)),
+        })
 }
 
 /// A short, lower-case description of an I/O error without the "(os error N)" suffix.
