@@ -139,8 +139,8 @@ pub fn shingles_and_paragraphs(text: &str, k: usize) -> (Vec<Shingle>, Vec<Parag
 }
 
 /// Removes from sorted `a` the elements of sorted `b`, in place, unless that would leave
-/// nothing; says whether it removed them.
-pub fn subtract_unless_all(a: &mut Vec<Shingle>, b: &[Shingle]) -> bool {
+/// nothing (then `a` is left as it is).
+pub fn subtract_unless_all(a: &mut Vec<Shingle>, b: &[Shingle]) {
     // Whether `x` is not in `b`, for ascending `x`, `j` moving forward through `b`.
     fn outside(b: &[Shingle], j: &mut usize, x: Shingle) -> bool {
         while *j < b.len() && b[*j] < x {
@@ -150,11 +150,10 @@ pub fn subtract_unless_all(a: &mut Vec<Shingle>, b: &[Shingle]) -> bool {
     }
     let mut j = 0;
     if !a.iter().any(|&x| outside(b, &mut j, x)) {
-        return false;
+        return;
     }
     let mut j = 0;
     a.retain(|&x| outside(b, &mut j, x));
-    true
 }
 
 /// Size of the intersection of two sorted, deduplicated slices.
@@ -220,15 +219,36 @@ mod tests {
         let edited = shingles_and_paragraphs("One two three four five seven.", 5).1;
         assert_ne!(edited[0].exact, keys[0].exact);
         let mut a = vec![1, 3, 5, 7];
-        assert!(subtract_unless_all(&mut a, &[0, 3, 4, 7, 9]));
+        subtract_unless_all(&mut a, &[0, 3, 4, 7, 9]);
         assert_eq!(a, [1, 5]);
         let mut b = sh.clone();
-        assert!(subtract_unless_all(&mut b, &[]));
+        subtract_unless_all(&mut b, &[]);
         assert_eq!(b, sh);
         // Nothing would be left: nothing is removed.
         let mut c = vec![2, 4];
-        assert!(!subtract_unless_all(&mut c, &[1, 2, 3, 4]));
+        subtract_unless_all(&mut c, &[1, 2, 3, 4]);
         assert_eq!(c, [2, 4]);
+        // A paragraph's fuzzy key is its own least shingle, taken from the text's windows.
+        // (Thirty paragraphs of 3 to 9 words: an off-by-one in the window range shows.)
+        let paras: Vec<String> = (0..30u64)
+            .map(|p| {
+                let n = 3 + crate::minhash::mix64(p) % 7;
+                let words: Vec<String> = (0..n)
+                    .map(|w| format!("w{}", (p * 7 + w * 13) % 41))
+                    .collect();
+                words.join(" ")
+            })
+            .collect();
+        let text = paras.join("\n\n");
+        let (_, keys) = shingles_and_paragraphs(&text, 3);
+        assert_eq!(keys.len(), paras.len());
+        for (key, para) in keys.iter().zip(&paras) {
+            assert_eq!(key.fuzzy, shingles(para, 3)[0], "{para}");
+        }
+        // Windows of more than 16 tokens are hashed streaming, as the concatenated bytes.
+        let toks: Vec<u64> = (0..20).collect();
+        let bytes: Vec<u8> = toks.iter().flat_map(|t| t.to_le_bytes()).collect();
+        assert_eq!(hash_window(&toks), xxh3_64(&bytes));
     }
 
     #[test]

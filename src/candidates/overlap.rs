@@ -17,6 +17,11 @@ pub fn candidates(
     max_posting: usize,
     threshold: f64,
 ) -> Vec<Pair> {
+    // Document ids are marked with a high bit in the posting lists. 2³¹ documents would need
+    // hundreds of GB of shingles; should it ever happen, LSH alone gives the candidates.
+    if shingles.len() >= LAST as usize {
+        return Vec::new();
+    }
     let sample = Sample {
         modulus: Shingle::try_from(modulus.max(1)).unwrap_or(Shingle::MAX),
     };
@@ -45,7 +50,7 @@ pub fn candidates(
                     // Most partners share one sampled shingle: that test comes first.
                     shared >= 2 && {
                         let smaller = sampled[a].min(sampled[b as usize]).max(1);
-                        f64::from(shared) >= threshold * f64::from(smaller)
+                        f64::from(shared) / f64::from(smaller) >= threshold
                     }
                 })
                 .map(|run| (a as u32, run[0]))
@@ -79,8 +84,8 @@ struct Postings {
 
 impl Postings {
     /// Sorted (shingle, document) entries are built and cut into runs one range of hash values
-    /// at a time, so that about `pass_bytes` of them at most exist at once (the first range
-    /// taking more only if the hashes are skewed): only the document ids of the kept runs stay,
+    /// at a time, so that about `pass_bytes` of them at most exist at once (a range can hold
+    /// more only if the hashes are skewed): only the document ids of the kept runs stay,
     /// half the size of the entries. Lists beyond 2³² ids in all (some 30 billion shingles of
     /// text) are left out.
     fn build(
@@ -160,7 +165,8 @@ impl Postings {
         &self.memberships[self.offsets[d]..self.offsets[d + 1]]
     }
 
-    /// The documents after position `at` in its posting list.
+    /// The documents after position `at` in its posting list. (A list holds each document once:
+    /// shingle sets are deduplicated, so no document is its own partner.)
     fn after(&self, at: u32) -> impl Iterator<Item = u32> + '_ {
         let at = at as usize;
         let rest = match self.docs[at] & LAST {
@@ -301,6 +307,49 @@ mod tests {
         want.sort_unstable();
         p.sort(20);
         assert_eq!(p.ids, want);
+    }
+
+    #[test]
+    fn same_pairs_as_counting_every_pair() {
+        // Documents drawing shingles from a small pool, so that they share many.
+        let sets: Vec<Vec<u32>> = (0..120u64)
+            .map(|d| {
+                let n = 20 + mix64(d) % 200;
+                let mut s: Vec<u32> = (0..n)
+                    .map(|i| (mix64(d * 1000 + i) % 3000) as u32 * 2)
+                    .collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect();
+        let (modulus, cap, threshold) = (4u32, 30usize, 0.25);
+        let sampled: Vec<Vec<u32>> = sets
+            .iter()
+            .map(|s| s.iter().copied().filter(|h| h % modulus == 0).collect())
+            .collect();
+        let mut holders = std::collections::HashMap::<u32, usize>::new();
+        for s in &sampled {
+            for &h in s {
+                *holders.entry(h).or_default() += 1;
+            }
+        }
+        let mut want = Vec::new();
+        for a in 0..sets.len() {
+            for b in a + 1..sets.len() {
+                let shared = sampled[a]
+                    .iter()
+                    .filter(|h| sampled[b].contains(h) && (2..=cap).contains(&holders[*h]))
+                    .count() as f64;
+                let smaller = sampled[a].len().min(sampled[b].len()).max(1) as f64;
+                if shared >= 2.0 && shared / smaller >= threshold {
+                    want.push((a as u32, b as u32));
+                }
+            }
+        }
+        assert!(want.len() > 10, "{}", want.len());
+        let got = candidates(&sets, u64::from(modulus), cap, threshold);
+        assert_eq!(got, want);
     }
 
     #[test]

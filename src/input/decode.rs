@@ -67,12 +67,14 @@ pub fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_label(label)
 }
 
-/// chardetng's guess, from the lines that hold a non-ASCII byte: the others tell nothing about
-/// the charset and made up most of its cost.
+/// chardetng's guess, from the lines that hold a non-ASCII byte or an ESC: the others tell it
+/// nothing and made up most of its cost. (After an ESC chardetng keeps the text that follows
+/// as context for the first non-ASCII byte, so a line holding one is fed as well: the guess
+/// is then the same as from the whole text.)
 fn guess(bytes: &[u8]) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     for line in bytes.split_inclusive(|&b| b == b'\n') {
-        if !line.is_ascii() {
+        if !line.is_ascii() || line.contains(&0x1B) {
             det.feed(line, false);
         }
     }
@@ -134,6 +136,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_escape_on_an_ascii_line_is_seen_by_the_guess() {
+        // Found in review: skipping the ESC's line changed chardetng's guess (windows-1252
+        // from the whole text, ISO-8859-2 without that line).
+        let whole = |bytes: &[u8]| {
+            let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            det.feed(bytes, true);
+            det.guess(None, chardetng::Utf8Detection::Allow)
+        };
+        let mut page = b"<p>\x1b</p>\n".to_vec();
+        for _ in 0..50 {
+            page.extend_from_slice(b"plain ascii line\n");
+        }
+        page.extend_from_slice(b"nn.\xa9 2024 Reuters\n");
+        for bytes in [&page[..], b"\x1b\nnn.\xa9"] {
+            assert_eq!(guess(bytes), whole(bytes), "{bytes:?}");
+        }
+    }
+
+    #[test]
     fn bad_characters_counted_on_bytes_as_on_characters() {
         let reference = |t: &str| {
             let bad = |c: char| {
@@ -148,6 +169,7 @@ mod tests {
             "\u{80}\u{9f}\u{a0}\u{7f}\u{1}\0",
             "\u{FFFD}x\u{FFFC}\u{FEFF}\u{F8FF}",
             "\u{c2}\u{ef}\u{bf}",
+            "\x0b\x0c\u{FFFD}",
             "日本語\u{1F600}\u{85}",
         ] {
             assert_eq!(count_bad(t), reference(t), "{t:?}");
