@@ -124,10 +124,9 @@ pub fn shingles_and_paragraphs(text: &str, k: usize) -> (Vec<Shingle>, Vec<Parag
         .into_iter()
         .map(|span| {
             let own = &toks[span.clone()];
-            let fuzzy = match toks.len() > k {
-                true => windows[span.start..=span.end - k].iter().min(),
-                false => windows.first(),
-            };
+            // A span holds at least `k` tokens, so its windows are at least one (when the text
+            // is exactly `k` tokens long, `windows` is that one window).
+            let fuzzy = windows[span.start..=span.end - k].iter().min();
             ParagraphKey {
                 exact: hash_window(own),
                 fuzzy: fuzzy.copied().unwrap_or(0),
@@ -245,6 +244,9 @@ mod tests {
         for (key, para) in keys.iter().zip(&paras) {
             assert_eq!(key.fuzzy, shingles(para, 3)[0], "{para}");
         }
+        // A text of exactly `k` tokens: one window, which is also its paragraph's key.
+        let (sh5, keys5) = shingles_and_paragraphs("one two three four five", 5);
+        assert_eq!((sh5.len(), keys5[0].fuzzy), (1, sh5[0]));
         // Windows of more than 16 tokens are hashed streaming, as the concatenated bytes.
         let toks: Vec<u64> = (0..20).collect();
         let bytes: Vec<u8> = toks.iter().flat_map(|t| t.to_le_bytes()).collect();
