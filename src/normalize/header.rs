@@ -104,8 +104,10 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
             continue;
         }
         // The scraper's ` date YYYY-MM-DD` line, which may run into the next line's text.
-        let line = match DATE_PREFIX.captures(&line) {
-            Some(c) if header.date_line.is_none() => {
+        // (The `starts_with` only skips the regex on lines it could not match.)
+        let dated = line.starts_with("date ") && header.date_line.is_none();
+        let line = match dated.then(|| DATE_PREFIX.captures(&line)).flatten() {
+            Some(c) => {
                 header.date_line = dates::parse(&c[1]);
                 line[c.get(0).map_or(0, |m| m.end())..].to_string()
             }
@@ -209,7 +211,11 @@ fn classify(line: &str) -> Option<HeaderLine> {
             ts,
         });
     }
-    if let Some(c) = BYLINE.captures(line)
+    if line
+        .as_bytes()
+        .get(..2)
+        .is_some_and(|b| b.eq_ignore_ascii_case(b"by"))
+        && let Some(c) = BYLINE.captures(line)
         && let Some((authors, source)) = parse_byline(&c[1])
     {
         return Some(HeaderLine::Byline { authors, source });

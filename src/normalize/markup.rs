@@ -125,10 +125,17 @@ pub fn lines(s: &str) -> Vec<String> {
     let bytes = s.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // Fast path: a run of printable ASCII other than space is copied as it is.
+        // Fast path: a run of printable ASCII words joined by single spaces is copied as it
+        // is (a space inside it is one the collapsing would keep).
         let start = i;
         while i < bytes.len() && bytes[i].is_ascii_graphic() {
             i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_graphic() {
+                i += 1;
+            }
+            if bytes.get(i) == Some(&b' ') && bytes.get(i + 1).is_some_and(u8::is_ascii_graphic) {
+                i += 1;
+            }
         }
         if i > start {
             if space && !cur.is_empty() {

@@ -16,18 +16,28 @@ pub fn detect(text: &str) -> bool {
 /// The contents of the first `<TAG>…</TAG>` or `<TAG attr…>…</TAG>` (tag names as written in
 /// the corpus: upper case).
 fn field<'a>(text: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}");
-    let close = format!("</{tag}>");
-    let mut from = 0;
-    let start = loop {
-        let at = from + text[from..].find(&open)? + open.len();
-        match text.as_bytes().get(at) {
-            Some(b'>') => break at + 1,
-            Some(b' ') => break at + text[at..].find('>')? + 1,
-            _ => from = at,
+    // Tags are found from the `<`s (memchr), which are few in a record's text.
+    let (b, name) = (text.as_bytes(), tag.as_bytes());
+    let start = memchr::memchr_iter(b'<', b).find_map(|lt| {
+        let at = lt + 1 + name.len();
+        if b.get(lt + 1..at) != Some(name) {
+            return None;
         }
+        match b.get(at) {
+            Some(b'>') => Some(at + 1),
+            Some(b' ') => Some(at + memchr::memchr(b'>', &b[at..])? + 1),
+            _ => None,
+        }
+    })?;
+    let closes = |lt: &usize| {
+        let rest = &b[start + lt + 1..];
+        rest.first() == Some(&b'/')
+            && rest[1..].starts_with(name)
+            && rest.get(1 + name.len()) == Some(&b'>')
     };
-    let end = text[start..].find(&close).map_or(text.len(), |e| start + e);
+    let end = memchr::memchr_iter(b'<', &b[start..])
+        .find(closes)
+        .map_or(text.len(), |lt| start + lt);
     Some(&text[start..end])
 }
 
@@ -109,6 +119,26 @@ mod tests {
         <TOPICS><D>cocoa</D></TOPICS>\n<UNKNOWN> \n&#5;&#5;&#5;C T\n</UNKNOWN>\n<TEXT>&#2;\n\
         <TITLE>BAHIA COCOA REVIEW</TITLE>\n<DATELINE>    SALVADOR, Feb 26 - </DATELINE><BODY>Showers continued throughout\n\
         the week, &lt;COMISSARIA SMITH&gt; said.\n    The dry period means the temporao will be late.\n Reuter\n&#3;</BODY></TEXT>\n</REUTERS>";
+
+    #[test]
+    fn field_table() {
+        for (text, tag, want) in [
+            ("<TITLE>a</TITLE>", "TITLE", Some("a")),
+            ("<TITLES>x</TITLES><TITLE>b</TITLE>", "TITLE", Some("b")),
+            ("<TEXT TYPE=\"BRIEF\">c</TEXT>", "TEXT", Some("c")),
+            ("<BODY>no close", "BODY", Some("no close")),
+            (
+                "<BODY>a <b> </BODY2> </BODY>",
+                "BODY",
+                Some("a <b> </BODY2> "),
+            ),
+            ("<BODY attr", "BODY", None),
+            ("<BOD>x</BOD>", "BODY", None),
+            ("<BODY", "BODY", None),
+        ] {
+            assert_eq!(field(text, tag), want, "{text}");
+        }
+    }
 
     #[test]
     fn unprocessed_records_keep_their_text() {

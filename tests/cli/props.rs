@@ -128,6 +128,29 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
+
+    /// `lines` does in one pass (copying runs of words at once) what folding, splitting at
+    /// line breaks, collapsing whitespace and dropping bullets do one after the other.
+    #[test]
+    fn lines_equal_fold_split_collapse(
+        text in "([a-z.,*]{1,6}|[ ]{1,3}|\n|\t|\r|\u{a0}|\u{2022}|\u{2026}|\u{201c}|\u{200b}|\u{e9}){0,60}",
+    ) {
+        use newsdedup::normalize::markup;
+        let want: Vec<String> = markup::fold(&text)
+            .split('\n')
+            .map(markup::collapse_ws)
+            .map(|l| {
+                l.trim_start_matches(['\u{2022}', '\u{00B7}', '\u{25AA}', '\u{25CF}', '*', ' '])
+                    .to_string()
+            })
+            .filter(|l| !l.is_empty())
+            .collect();
+        prop_assert_eq!(markup::lines(&text), want, "input: {:?}", text);
+    }
+}
+
 /// Pieces of text around mojibake: ASCII, legitimate accented letters and punctuation, the
 /// lead and continuation characters of windows-1252 mojibake, lost bytes, and whole mojibake
 /// sequences (once and twice applied).
