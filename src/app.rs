@@ -79,9 +79,12 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
         output::to_file(path, |w| output::write_stats_json(w, &stats))
             .with_context(|| format!("cannot write --stats-json {}", path.display()))?;
     }
-    output::to_path_or_stdout(report.output.as_deref(), |w| {
-        output::write_stories(w, &outcome.stories, &outcome.articles, report.format)
-    })
+    // Records are encoded on a pool of `--threads` workers, like the stages.
+    pipeline::in_pool(cfg.threads, || {
+        output::to_path_or_stdout(report.output.as_deref(), |w| {
+            output::write_stories(w, &outcome.stories, &outcome.articles, report.format)
+        })
+    })?
     .with_context(|| match &report.output {
         Some(p) => format!("cannot write {}", p.display()),
         None => "cannot write to stdout".to_string(),

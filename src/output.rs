@@ -93,15 +93,30 @@ pub fn record<'a>(story: &'a Story, articles: &'a [Article]) -> StoryRecord<'a> 
     }
 }
 
-/// Writes all stories in the chosen format.
+/// Stories encoded at once, in parallel on the caller's rayon pool, before being written in
+/// order: a bounded buffer (a few MB) whatever the corpus size.
+const ENCODE_CHUNK: usize = 1024;
+
+/// Writes all stories in the chosen format. Records are encoded in parallel (on the current
+/// rayon pool) and written in story order, so the bytes do not depend on the thread count.
 pub fn write_stories<W: Write + ?Sized>(
     out: &mut W,
     stories: &[Story],
     articles: &[Article],
     format: Format,
 ) -> io::Result<()> {
-    let records = stories.iter().map(|s| record(s, articles));
-    write_records(out, records, format)
+    use rayon::prelude::*;
+    let mut w = RecordWriter::begin(out, format)?;
+    for chunk in stories.chunks(ENCODE_CHUNK) {
+        let encoded: Vec<io::Result<Vec<u8>>> = chunk
+            .par_iter()
+            .map(|s| encode(&record(s, articles), format))
+            .collect();
+        for e in encoded {
+            w.push(&e?)?;
+        }
+    }
+    w.end()
 }
 
 /// Writes any serializable records in the chosen format (stories, normalized articles).
@@ -110,32 +125,67 @@ pub fn write_records<W: Write + ?Sized, T: Serialize>(
     records: impl Iterator<Item = T>,
     format: Format,
 ) -> io::Result<()> {
-    let mut first = true;
-    if format != Format::Jsonl {
-        out.write_all(b"[")?;
-    }
+    let mut w = RecordWriter::begin(out, format)?;
     for r in records {
-        match format {
-            Format::Jsonl => {
-                serde_json::to_writer(&mut *out, &r)?;
-                out.write_all(b"\n")?;
-            }
-            Format::Json => {
-                out.write_all(if first { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut *out, &r)?;
-            }
-            Format::Pretty => {
-                out.write_all(if first { b"\n  " } else { b",\n  " })?;
-                let text = serde_json::to_string_pretty(&r)?;
-                out.write_all(text.replace('\n', "\n  ").as_bytes())?;
-            }
+        w.push(&encode(&r, format)?)?;
+    }
+    w.end()
+}
+
+/// One record's bytes, without the separators around it.
+fn encode<T: Serialize>(r: &T, format: Format) -> io::Result<Vec<u8>> {
+    Ok(match format {
+        Format::Jsonl | Format::Json => serde_json::to_vec(r)?,
+        Format::Pretty => serde_json::to_string_pretty(r)?
+            .replace('\n', "\n  ")
+            .into_bytes(),
+    })
+}
+
+/// Lays encoded records out: an array for JSON (one record per line, or indented), one record
+/// per line for JSONL.
+struct RecordWriter<'w, W: Write + ?Sized> {
+    out: &'w mut W,
+    format: Format,
+    first: bool,
+}
+
+impl<'w, W: Write + ?Sized> RecordWriter<'w, W> {
+    fn begin(out: &'w mut W, format: Format) -> io::Result<Self> {
+        if format != Format::Jsonl {
+            out.write_all(b"[")?;
         }
-        first = false;
+        Ok(RecordWriter {
+            out,
+            format,
+            first: true,
+        })
     }
-    if format != Format::Jsonl {
-        out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+
+    fn push(&mut self, record: &[u8]) -> io::Result<()> {
+        let before: &[u8] = match (self.format, self.first) {
+            (Format::Jsonl, _) => b"",
+            (Format::Json, true) => b"\n",
+            (Format::Json, false) => b",\n",
+            (Format::Pretty, true) => b"\n  ",
+            (Format::Pretty, false) => b",\n  ",
+        };
+        self.out.write_all(before)?;
+        self.out.write_all(record)?;
+        if self.format == Format::Jsonl {
+            self.out.write_all(b"\n")?;
+        }
+        self.first = false;
+        Ok(())
     }
-    out.flush()
+
+    fn end(self) -> io::Result<()> {
+        if self.format != Format::Jsonl {
+            self.out
+                .write_all(if self.first { b"]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()
+    }
 }
 
 /// Writes to stdout through a buffer. A closed pipe (`| head`) is reported as

@@ -40,18 +40,19 @@ impl ExtFilter {
         if self.exts.iter().any(|e| e == "*") {
             return true;
         }
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        self.exts.contains(&ext)
+        // Compared case-blind in place: no lower-cased copy per file.
+        let ext = path.extension().map_or(&b""[..], |e| e.as_encoded_bytes());
+        self.exts
+            .iter()
+            .any(|e| e.as_bytes().eq_ignore_ascii_case(ext))
     }
 }
 
 /// The result of expanding the arguments.
 #[derive(Debug, Default)]
 pub struct Expanded {
-    /// Files to read, in argument order, each folder's files in sorted order. No duplicates.
+    /// Files to read, in argument order, each folder's files sorted by path (byte order). No
+    /// duplicates.
     pub files: Vec<InputFile>,
     /// Paths that could not be listed: a missing argument, an unreadable folder, a loop.
     pub skipped: Vec<Skip>,
@@ -137,9 +138,11 @@ impl<'a> Expander<'a> {
             }
             return;
         }
+        // Sorted once at the end, by path bytes: walkdir's `sort_by_file_name` parses each
+        // entry's path from the back at every comparison (a quarter of listing time).
+        let (first_file, first_skip) = (out.files.len(), out.skipped.len());
         let walker = walkdir::WalkDir::new(arg)
             .follow_links(true)
-            .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
         for entry in walker {
@@ -177,6 +180,8 @@ impl<'a> Expander<'a> {
                 }
             }
         }
+        out.files[first_file..].sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+        out.skipped[first_skip..].sort_by(|a, b| a.path.cmp(&b.path));
     }
 }
 
@@ -213,11 +218,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("nd-walk-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::create_dir_all(dir.join("sub-z")).unwrap();
         std::fs::create_dir_all(dir.join(".hidden")).unwrap();
         for f in [
             "b.txt",
             "a.txt",
             "sub/c.html",
+            "sub-z/e.txt",
             ".dot.txt",
             ".hidden/d.txt",
             "gold.tsv",
@@ -237,7 +244,8 @@ mod tests {
                     .into_owned()
             })
             .collect();
-        assert_eq!(names, ["a.txt", "b.txt", "sub/c.html"]);
+        // Sorted by path bytes: `-` comes before `/`.
+        assert_eq!(names, ["a.txt", "b.txt", "sub-z/e.txt", "sub/c.html"]);
         assert_eq!(got.missing_args, 1);
         assert_eq!(got.ignored_by_ext, 1);
         assert_eq!(got.skipped.len(), 1);
