@@ -140,10 +140,15 @@ pub struct PipelineArgs {
     pub threads: Option<usize>,
 
     /// Memory for article text between reading and output, in MiB. Beyond it, texts are
-    /// dropped once fingerprinted and the canonical versions are read again from their files
-    /// when the stories are written: slower, same output, memory bounded.
+    /// written to an unnamed temporary file (in $TMPDIR, gone when the run ends) and read back
+    /// when the stories are written: same output, memory bounded.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_TEXT_MEMORY_MIB)]
     pub text_memory: usize,
+
+    /// Texts beyond --text-memory are not written to disk: the canonical versions are read
+    /// again from their files (and parsed again) instead. Slower; nothing is written.
+    #[arg(long)]
+    pub no_spill: bool,
 
     /// Two versions join when the Jaccard similarity of their shingle sets reaches this.
     #[arg(long, value_name = "T", default_value_t = 0.5, value_parser = unit_interval)]
@@ -328,6 +333,7 @@ impl PipelineArgs {
             .unwrap_or_else(default_threads);
         cfg.shingle_k = usize::from(self.shingle_size);
         cfg.text_memory = self.text_memory.saturating_mul(1 << 20);
+        cfg.spill = !self.no_spill;
         cfg.templates.min_docs = self.template_min_docs;
         cfg.cluster.jaccard = self.jaccard;
         cfg.cluster.containment = self.containment;

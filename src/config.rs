@@ -31,9 +31,13 @@ pub struct Config {
     pub templates: TemplateParams,
     pub canonical: CanonicalRule,
     /// Bytes of article text kept in memory between reading and output. Texts read beyond it
-    /// are dropped once fingerprinted and read again from their files for the stories'
-    /// canonical versions, which bounds memory on large corpora. The output is the same.
+    /// are dropped once fingerprinted (kept on disk, see `spill`, or read again from their
+    /// files) for the stories' canonical versions, which bounds memory on large corpora. The
+    /// output is the same.
     pub text_memory: usize,
+    /// Texts beyond `text_memory` are written to a temporary file and read back from it,
+    /// rather than read again from their files (which parses them again).
+    pub spill: bool,
 }
 
 impl Config {
@@ -52,6 +56,7 @@ impl Config {
             templates: TemplateParams::default(),
             canonical: CanonicalRule::default(),
             text_memory: DEFAULT_TEXT_MEMORY_MIB << 20,
+            spill: true,
         }
     }
 }

@@ -21,5 +21,6 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod shingle;
+pub mod spill;
 pub mod templates;
 pub mod verify;

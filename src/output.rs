@@ -308,6 +308,8 @@ pub struct StatsRecord<'a> {
     pub articles_with_templates: usize,
     /// Texts dropped after fingerprinting to stay within `--text-memory`.
     pub texts_dropped: usize,
+    /// Of those, texts written to a temporary file and read back from it.
+    pub texts_spilled: usize,
     /// Canonical texts read again from their files for the output.
     pub texts_reread: usize,
     /// Wall time of each stage, in order.
@@ -356,6 +358,7 @@ impl<'a> StatsRecord<'a> {
             template_paragraphs: stats.template_paragraphs,
             articles_with_templates: stats.articles_with_templates,
             texts_dropped: stats.texts_dropped,
+            texts_spilled: stats.texts_spilled,
             texts_reread: stats.texts_reread,
             stages: stats
                 .stages
@@ -419,6 +422,7 @@ pub fn write_stats_table<W: Write + ?Sized>(out: &mut W, stats: &StatsRecord) ->
             "texts dropped (--text-memory)",
             stats.texts_dropped.to_string(),
         );
+        row("  kept on disk", stats.texts_spilled.to_string());
         row("  read again", stats.texts_reread.to_string());
     }
     for s in &stats.stages {

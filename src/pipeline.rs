@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::input::{self, DecodeError, InputFile, Skip, SkipReason, Source};
 use crate::normalize::{self, Article};
 use crate::shingle::{ParagraphKey, Shingle};
-use crate::{candidates, cluster, shingle, templates, verify};
+use crate::{candidates, cluster, shingle, spill, templates, verify};
 
 /// What a run produced.
 #[derive(Debug, Default)]
@@ -54,7 +54,10 @@ pub struct Stats {
     pub articles_with_templates: usize,
     /// Texts dropped after fingerprinting to stay within `--text-memory`.
     pub texts_dropped: usize,
-    /// Canonical texts read again for the output.
+    /// Of the dropped texts, those written to a temporary file (read back from it, not
+    /// parsed again).
+    pub texts_spilled: usize,
+    /// Canonical texts read again from their files for the output.
     pub texts_reread: usize,
     /// (stage name, wall time)
     pub stages: Vec<(&'static str, Duration)>,
@@ -84,6 +87,8 @@ struct Doc {
     body_hash: u64,
     /// Where to read the body again, when it was dropped.
     reread: Option<PathBuf>,
+    /// Where the dropped body was stored on disk, if it was.
+    spilled: Option<spill::Slot>,
 }
 
 /// The peak resident memory of this process so far, in KiB (`VmHWM`; Linux only).
@@ -164,6 +169,11 @@ pub struct Prepared {
     pub body_hashes: Vec<u64>,
     /// For each article whose body was dropped, the file it is read again from.
     pub reread: Vec<Option<PathBuf>>,
+    /// For each article whose body was dropped and written to `spill`, where it is there.
+    pub spilled: Vec<Option<spill::Slot>>,
+    /// Bodies beyond `--text-memory`, on disk (none when nothing went there or writing
+    /// failed: the files are then read again).
+    pub spill: Option<spill::Stored>,
     /// Sorted, deduplicated shingle hashes per article.
     pub shingles: Vec<Vec<Shingle>>,
     /// Verified pairs whose Jaccard or containment reached the floor they were verified at.
@@ -214,6 +224,8 @@ pub fn finish(
         mut articles,
         body_hashes,
         reread,
+        spilled,
+        spill,
         shingles,
         similarities,
         skipped,
@@ -230,10 +242,15 @@ pub fn finish(
         stats.peak_rss_kib.push(peak_rss_kib());
     }
     let clock = Instant::now();
-    let (warnings, reread_count) = restore_texts(&stories, &mut articles, &body_hashes, &reread);
+    let away = Away {
+        reread: &reread,
+        spilled: &spilled,
+        spill: spill.as_ref(),
+    };
+    let (warnings, reread_count) = restore_texts(&stories, &mut articles, &body_hashes, &away);
     stats.texts_reread = reread_count;
-    if reread_count > 0 {
-        stats.stages.push(("reread", clock.elapsed()));
+    if stats.texts_dropped > 0 {
+        stats.stages.push(("restore", clock.elapsed()));
         stats.peak_rss_kib.push(peak_rss_kib());
     }
     stats.stories = stories.len();
@@ -258,15 +275,44 @@ fn read_again(path: &std::path::Path, article: &Article) -> Result<Article, Skip
     load(&file).map(|(a, _)| a)
 }
 
+/// Where the bodies dropped to stay within `--text-memory` are found again: in the spill file
+/// when they were written there, else by reading and normalizing their files again.
+struct Away<'a> {
+    reread: &'a [Option<PathBuf>],
+    spilled: &'a [Option<spill::Slot>],
+    spill: Option<&'a spill::Stored>,
+}
+
+/// A dropped body, found again.
+enum Again {
+    /// As first read, from the spill file.
+    Stored(String),
+    /// From the file, read and normalized again (it may have changed since).
+    Reread(Article),
+}
+
+impl Away<'_> {
+    /// The body of article `d` if it was dropped (`None` if it is in memory).
+    fn body(&self, d: usize, article: &Article) -> Option<Result<Again, SkipReason>> {
+        let path = self.reread[d].as_ref()?;
+        let stored = self.spill.zip(self.spilled[d]);
+        if let Some(Ok(text)) = stored.map(|(spill, slot)| spill.get(slot)) {
+            return Some(Ok(Again::Stored(text)));
+        }
+        Some(read_again(path, article).map(Again::Reread))
+    }
+}
+
 /// Removes the shingles of template paragraphs from the articles holding them. Each template
-/// paragraph is shingled once, from the first article holding it (its body is read again if it
-/// was dropped; if that fails, the paragraph's shingles stay wherever it is). An article left
-/// with no shingle keeps its own. Returns the number of articles holding template paragraphs.
+/// paragraph is shingled once, from the first article holding it (its body is found again if
+/// it was dropped; if that fails, the paragraph's shingles stay wherever it is). An article
+/// left with no shingle keeps its own. Returns the number of articles holding template
+/// paragraphs.
 fn strip_templates(
     found: &HashSet<u64>,
     paragraphs: &[Vec<ParagraphKey>],
     articles: &[Article],
-    reread: &[Option<PathBuf>],
+    away: &Away,
     shingles: &mut [Vec<Shingle>],
     k: usize,
 ) -> usize {
@@ -284,12 +330,20 @@ fn strip_templates(
         .flat_map_iter(|&d| {
             let d = d as usize;
             let again;
-            let article = match &reread[d] {
+            let article = match away.body(d, &articles[d]) {
                 None => Some(&articles[d]),
-                Some(path) => {
-                    again = read_again(path, &articles[d]).ok();
+                Some(Ok(Again::Stored(body))) => {
+                    again = Some(Article {
+                        body,
+                        ..articles[d].clone()
+                    });
                     again.as_ref()
                 }
+                Some(Ok(Again::Reread(a))) => {
+                    again = Some(a);
+                    again.as_ref()
+                }
+                Some(Err(_)) => None,
             };
             let text = article.map(|a| compared_text(a).into_owned());
             let mut own = Vec::new();
@@ -323,28 +377,35 @@ fn strip_templates(
         .sum()
 }
 
-/// Reads again the bodies of canonical versions that were dropped, checking each against the
-/// hash taken at the first reading. Returns one warning per file that changed or vanished (its
-/// text is then the new reading, or empty) and the number of files read.
+/// Puts back the bodies of canonical versions that were dropped: from the spill file, or read
+/// again from their files and checked against the hash taken at the first reading. Returns one
+/// warning per file that changed or vanished (its text is then the new reading, or empty) and
+/// the number of files read again.
 fn restore_texts(
     stories: &[Story],
     articles: &mut [Article],
     body_hashes: &[u64],
-    reread: &[Option<PathBuf>],
+    away: &Away,
 ) -> (Vec<String>, usize) {
-    let wanted: Vec<(u32, &PathBuf)> = stories
+    let wanted: Vec<u32> = stories
         .iter()
-        .filter_map(|s| Some((s.canonical, reread[s.canonical as usize].as_ref()?)))
+        .map(|s| s.canonical)
+        .filter(|&d| away.reread[d as usize].is_some())
         .collect();
-    let texts: Vec<(u32, String, Option<String>)> = wanted
+    let texts: Vec<(u32, String, Option<String>, bool)> = wanted
         .par_iter()
-        .map(|&(doc, path)| {
+        .filter_map(|&doc| {
             let first = &articles[doc as usize];
-            let (body, problem) = match read_again(path, first) {
-                Ok(a) if canonical::body_hash(&a.body) == body_hashes[doc as usize] => {
+            let found = away.body(doc as usize, first)?;
+            let reread = matches!(found, Ok(Again::Reread(_)));
+            let (body, problem) = match found {
+                Ok(Again::Stored(body)) => (body, None),
+                Ok(Again::Reread(a))
+                    if canonical::body_hash(&a.body) == body_hashes[doc as usize] =>
+                {
                     (a.body, None)
                 }
-                Ok(a) => (a.body, Some("changed during the run".to_string())),
+                Ok(Again::Reread(a)) => (a.body, Some("changed during the run".to_string())),
                 Err(reason) => (String::new(), Some(reason.to_string())),
             };
             let warning = problem.map(|why| {
@@ -353,15 +414,17 @@ fn restore_texts(
                     first.path
                 )
             });
-            (doc, body, warning)
+            Some((doc, body, warning, reread))
         })
         .collect();
     let mut warnings = Vec::new();
-    for (doc, body, warning) in texts {
+    let mut reread = 0;
+    for (doc, body, warning, again) in texts {
         articles[doc as usize].body = body;
         warnings.extend(warning);
+        reread += usize::from(again);
     }
-    (warnings, wanted.len())
+    (warnings, reread)
 }
 
 /// The stories of prepared documents at the given thresholds, with the wall time of each stage.
@@ -420,6 +483,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     // Bodies are kept while they fit in `text_memory`; beyond it, a file's body is dropped once
     // fingerprinted (records from JSONL cannot be read again, so theirs are always kept).
     let kept_text = AtomicUsize::new(0);
+    let spill = cfg.spill.then(spill::Spill::new);
     let loaded: Vec<Result<(Doc, u64), Skip>> = gathered
         .sources
         .par_iter()
@@ -438,15 +502,16 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                     }
                     let body_hash = canonical::body_hash(&article.body);
                     let size = article.body.len();
-                    let reread = match src {
+                    let (reread, spilled) = match src {
                         Source::File(f)
                             if kept_text.fetch_add(size, Ordering::Relaxed) + size
                                 > cfg.text_memory =>
                         {
+                            let spilled = spill.as_ref().and_then(|s| s.put(&article.body));
                             article.body = String::new();
-                            Some(f.path.clone())
+                            (Some(f.path.clone()), spilled)
                         }
-                        _ => None,
+                        _ => (None, None),
                     };
                     let doc = Doc {
                         article,
@@ -454,6 +519,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                         paragraphs,
                         body_hash,
                         reread,
+                        spilled,
                     };
                     Ok((doc, len))
                 });
@@ -466,6 +532,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     let n = loaded.len();
     let (mut articles, mut shingles) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut body_hashes, mut reread) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut spilled = Vec::with_capacity(n);
     let mut paragraphs = Vec::with_capacity(n);
     for r in loaded {
         match r {
@@ -477,22 +544,33 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                 paragraphs.push(d.paragraphs);
                 body_hashes.push(d.body_hash);
                 reread.push(d.reread);
+                spilled.push(d.spilled);
             }
             Err(s) => skipped.push(s),
         }
     }
     stats.articles = articles.len();
+    // Once written out, the spill is only read; if writing failed, files are read again.
+    let spill = spill.and_then(spill::Spill::finish);
+    if spill.is_some() {
+        stats.texts_spilled = spilled.iter().flatten().count();
+    }
     lap(&mut stats, "read+normalize+shingle");
 
     progress.stage("templates", None);
     let found = templates::find(&paragraphs, &shingles, cfg.templates);
     stats.template_paragraphs = found.len();
     if !found.is_empty() {
+        let away = Away {
+            reread: &reread,
+            spilled: &spilled,
+            spill: spill.as_ref(),
+        };
         stats.articles_with_templates = strip_templates(
             &found,
             &paragraphs,
             &articles,
-            &reread,
+            &away,
             &mut shingles,
             cfg.shingle_k,
         );
@@ -519,6 +597,8 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
         articles,
         body_hashes,
         reread,
+        spilled,
+        spill,
         shingles,
         similarities,
         skipped,

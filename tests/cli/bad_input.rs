@@ -110,6 +110,7 @@ fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
     .unwrap();
     let mut cfg = Config::new(vec![dir.path().to_path_buf()]);
     cfg.text_memory = 0;
+    cfg.spill = false;
     cfg.threads = 1;
     let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
     let prepared = pipeline::prepare(&cfg, floor).unwrap();
@@ -135,4 +136,36 @@ fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
         "the new reading"
     );
     assert_eq!(outcome.stats.texts_reread, 1);
+}
+
+#[test]
+fn a_spilled_text_is_the_first_reading_even_if_its_file_changes() {
+    use newsdedup::{config::Config, pipeline};
+    let dir = tempfile::tempdir().unwrap();
+    let story = "The harbour authority said on Monday that the north pier will close for repairs \
+                 after storms damaged its supports, and ferries will use the south pier instead.";
+    std::fs::write(dir.path().join("a.txt"), story).unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        format!("{story} Work starts in May."),
+    )
+    .unwrap();
+    let mut cfg = Config::new(vec![dir.path().to_path_buf()]);
+    cfg.text_memory = 0;
+    let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
+    let prepared = pipeline::prepare(&cfg, floor).unwrap();
+    assert!(prepared.articles.iter().all(|a| a.body.is_empty()));
+    assert_eq!(prepared.stats.texts_spilled, 2);
+    std::fs::write(dir.path().join("a.txt"), "Something else entirely.").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "Something else entirely.").unwrap();
+    let outcome = pipeline::finish(prepared, &cfg.cluster, cfg.canonical);
+    assert_eq!(outcome.stories.len(), 1);
+    assert!(outcome.warnings.is_empty(), "{:?}", outcome.warnings);
+    assert_eq!(outcome.stats.texts_reread, 0);
+    let canonical = &outcome.articles[outcome.stories[0].canonical as usize];
+    assert!(
+        canonical.body.starts_with("The harbour authority"),
+        "{}",
+        canonical.body
+    );
 }

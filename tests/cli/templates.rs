@@ -39,8 +39,32 @@ fn without_template_detection_the_pitch_joins_two_council_stories() {
 fn templates_are_found_the_same_with_texts_read_again() {
     // With no memory for texts, template paragraphs are shingled from a file read again.
     let (kept, _) = stats_of(&[]);
-    let (reread, stats) = stats_of(&["--text-memory", "0"]);
+    let (reread, stats) = stats_of(&["--text-memory", "0", "--no-spill"]);
     assert_eq!(kept, reread);
     assert_eq!(stats["texts_dropped"], 9);
+    assert_eq!(stats["texts_spilled"], 0);
     assert_eq!(stats["texts_reread"], 6, "one canonical per story");
+    // By default they are written to a temporary file and read back from it.
+    let (spilled, stats) = stats_of(&["--text-memory", "0"]);
+    assert_eq!(kept, spilled);
+    assert_eq!(stats["texts_dropped"], 9);
+    assert_eq!(stats["texts_spilled"], 9);
+    assert_eq!(stats["texts_reread"], 0);
+}
+
+#[test]
+fn without_a_usable_temporary_folder_texts_are_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("stats.json");
+    let out = std::process::Command::new(BIN)
+        .args(["fixtures/templates", "--text-memory", "0", "--stats-json"])
+        .arg(&json)
+        .env("TMPDIR", dir.path().join("missing"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stats = read_json(&json);
+    assert_eq!(stats["texts_spilled"], 0);
+    assert_eq!(stats["texts_reread"], 6);
+    assert_eq!(clustering(&stories(&out)), stats_of(&[]).0);
 }
