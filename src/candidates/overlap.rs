@@ -443,10 +443,10 @@ mod tests {
             // small, some large, some copies of others.
             let mut sets: Vec<Vec<u32>> = (0..150u64)
                 .map(|d| {
-                    let n = 5 + mix64(d ^ seed << 32) % 300;
+                    let n = 5 + mix64(d ^ (seed << 32)) % 300;
                     let pool = 3000 * (1 + seed % 3);
                     let mut s: Vec<u32> = (0..n)
-                        .map(|i| (mix64(seed << 40 | d * 1000 + i) % pool) as u32 * 2)
+                        .map(|i| (mix64((seed << 40) | (d * 1000 + i)) % pool) as u32 * 2)
                         .collect();
                     s.sort_unstable();
                     s.dedup();
