@@ -89,7 +89,7 @@ pub struct RunArgs {
     pub fail_on_duplicates: bool,
 
     /// Exit with status 3 when any input was skipped (or a canonical text changed on disk
-    /// before it was read again, see --text-memory).
+    /// before it was read again, see --no-spill).
     #[arg(long)]
     pub strict: bool,
 

@@ -3,46 +3,23 @@
 //! of the smaller one's sample are candidates. Shingles in more than `max_posting` documents
 //! (site templates, boilerplate, huge duplicate groups) are skipped, which keeps the cost near
 //! linear; huge groups of copies are still found by LSH.
-//!
-//! Each document counts the later documents it shares short lists with (every pair of a
-//! short list is met once). Long lists, such as a stock sentence in hundreds of documents, are
-//! not walked pair by pair: on a million generated articles, lists of 128 to 256 documents made
-//! 87% of that work. A pair that shares a long list is counted in full when it also shares a
-//! short one; a pair that shares only long lists is found by prefix filtering (as in the
-//! AllPairs and PPJoin similarity joins): if the pair needs `need` shared lists, one of them is
-//! among the smaller document's long lists once its `need - 1` longest are left out. Most
-//! documents have fewer long lists than they would need, and walk none.
 
 use rayon::prelude::*;
 
 use super::Pair;
-use crate::shingle::{self, Shingle};
-
-/// Lists of more documents than this are long (see the module's documentation).
-const LONG: u32 = 64;
+use crate::shingle::Shingle;
 
 /// Candidate pairs whose estimated containment |A∩B| / min(|A|,|B|) on the sample is at least
-/// `threshold` (and which share at least two sampled shingles), sorted, without duplicates.
+/// `threshold` (and which share at least two sampled shingles).
 pub fn candidates(
     shingles: &[Vec<Shingle>],
     modulus: u64,
     max_posting: usize,
     threshold: f64,
 ) -> Vec<Pair> {
-    candidates_with(shingles, modulus, max_posting, threshold, LONG)
-}
-
-/// [`candidates`], with lists of more than `long` documents taken as long.
-fn candidates_with(
-    shingles: &[Vec<Shingle>],
-    modulus: u64,
-    max_posting: usize,
-    threshold: f64,
-    long: u32,
-) -> Vec<Pair> {
-    // List ids and positions are u32: 2³² documents would need hundreds of GB of shingles;
-    // should it ever happen, LSH alone gives the candidates.
-    if shingles.len() >= u32::MAX as usize {
+    // Document ids are marked with a high bit in the posting lists. 2³¹ documents would need
+    // hundreds of GB of shingles; should it ever happen, LSH alone gives the candidates.
+    if shingles.len() >= LAST as usize {
         return Vec::new();
     }
     let sample = Sample {
@@ -53,113 +30,55 @@ fn candidates_with(
         .map(|s| s.iter().filter(|&&h| sample.keeps(h)).count() as u32)
         .collect();
     let postings = Postings::build(shingles, sample, &sampled, max_posting, PASS_BYTES);
-    let long_lists: Vec<usize> = (0..shingles.len())
-        .into_par_iter()
-        .map(|d| {
-            postings
-                .lists_of(d)
-                .iter()
-                .filter(|&&l| postings.len(l) > long)
-                .count()
-        })
-        .collect();
-    // Whether `shared` sampled shingles make the pair (a, b) a candidate.
-    let passes = |shared: usize, a: usize, b: usize| {
-        let smaller = sampled[a].min(sampled[b]).max(1);
-        shared >= 2 && shared as f64 / f64::from(smaller) >= threshold
-    };
     let doc_bits = u32::BITS - (shingles.len() as u32).leading_zeros();
-    let mut pairs: Vec<Pair> = (0..shingles.len())
+    (0..shingles.len())
         .into_par_iter()
-        .map_init(Probe::default, |probe, b| {
-            let lists = postings.lists_of(b);
-            let mut out: Vec<Pair> = Vec::new();
-            // Later documents sharing short lists, once per shared list.
-            let ids = &mut probe.partners.ids;
-            ids.clear();
-            for &l in lists.iter().filter(|&&l| postings.len(l) <= long) {
-                let docs = postings.docs(l);
-                ids.extend_from_slice(&docs[docs.partition_point(|&a| a as usize <= b)..]);
+        // Each document gathers the later documents it shares sampled shingles with, in a
+        // buffer of its own: memory stays linear in the postings, never in the pairs.
+        .map_init(Partners::default, |partners, a| {
+            // Every later document sharing a sampled shingle, once per shared shingle.
+            partners.ids.clear();
+            for &at in postings.memberships(a) {
+                partners.ids.extend(postings.after(at));
             }
-            probe.partners.sort(doc_bits);
-            for run in probe.partners.ids.chunk_by(|x, y| x == y) {
-                let (a, short) = (run[0] as usize, run.len());
-                // Long lists shared too can only add as many as the fewer either has.
-                let most = short + long_lists[a].min(long_lists[b]);
-                let found = passes(short, a, b)
-                    || (most > short
-                        && passes(most, a, b)
-                        && passes(
-                            shingle::intersection_size(lists, postings.lists_of(a)),
-                            a,
-                            b,
-                        ));
-                if found {
-                    out.push((b as u32, a as u32));
-                }
-            }
-            // Partners sharing only long lists, ranked above this document (a larger sample,
-            // or an equal one and a larger id): the pair's smaller sample is this one's, which
-            // fixes how many lists it needs.
-            let above = |a: u32| (sampled[a as usize], a) > (sampled[b], b as u32);
-            let Some(need) = (2..=long_lists[b]).find(|&c| passes(c, b, b)) else {
-                return out;
-            };
-            probe.prefix.clear();
-            probe.prefix.extend(
-                lists
-                    .iter()
-                    .map(|&l| (postings.len(l), l))
-                    .filter(|&(n, _)| n > long),
-            );
-            probe.prefix.sort_unstable();
-            probe.prefix.truncate(long_lists[b] + 1 - need);
-            let ids = &mut probe.partners.ids;
-            ids.clear();
-            for &(_, l) in &probe.prefix {
-                ids.extend(
-                    postings
-                        .docs(l)
-                        .iter()
-                        .copied()
-                        .filter(|&a| long_lists[a as usize] >= need && above(a)),
-                );
-            }
-            probe.partners.sort(doc_bits);
-            probe.partners.ids.dedup();
-            for &a in &probe.partners.ids {
-                let a = a as usize;
-                if passes(
-                    shingle::intersection_size(lists, postings.lists_of(a)),
-                    a,
-                    b,
-                ) {
-                    out.push((a.min(b) as u32, a.max(b) as u32));
-                }
-            }
-            out
+            partners.sort(doc_bits);
+            partners
+                .ids
+                .chunk_by(|x, y| x == y)
+                .filter(|run| {
+                    let (b, shared) = (run[0], run.len() as u32);
+                    // Most partners share one sampled shingle: that test comes first.
+                    shared >= 2 && {
+                        let smaller = sampled[a].min(sampled[b as usize]).max(1);
+                        f64::from(shared) / f64::from(smaller) >= threshold
+                    }
+                })
+                .map(|run| (a as u32, run[0]))
+                .collect::<Vec<Pair>>()
         })
         .flatten_iter()
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+        .collect()
 }
 
 /// Bytes of (shingle, document) entries sorted at once: on a million articles the entries take
 /// some 450 MB, sorted in four passes.
 const PASS_BYTES: usize = 128 << 20;
 
-/// The posting lists of the sampled shingles found in 2 to `max_posting` documents, and the
-/// lists each document is in.
+/// Marks the last document of each posting list in [`Postings::docs`].
+const LAST: u32 = 1 << 31;
+
+/// The posting lists of the sampled shingles found in 2 to `max_posting` documents, and where
+/// each document stands in them.
 struct Postings {
-    /// The lists one after the other, in shingle-hash order, each sorted by document.
+    /// The lists one after the other, in shingle-hash order, each sorted by document, its last
+    /// id marked with [`LAST`]. Document ids are below 2³¹ (a `Pair` holds `u32` ids, and a
+    /// corpus of 2³¹ documents would not fit in memory anyway).
     docs: Vec<u32>,
-    /// List `l` is `docs[starts[l]..starts[l + 1]]`.
-    starts: Vec<u32>,
-    /// The lists of each document, in increasing order: document `d`'s are
-    /// `lists[offsets[d]..offsets[d + 1]]`.
-    lists: Vec<u32>,
+    /// Positions in `docs`, grouped by document: document `d`'s are
+    /// `memberships[offsets[d]..offsets[d + 1]]`. A document's partners in a list are the ids
+    /// after its own, so nothing is looked up or searched for in the main pass: a hash table
+    /// and a binary search per shared shingle cost a cache miss each and took most of the time.
+    memberships: Vec<u32>,
     offsets: Vec<usize>,
 }
 
@@ -191,7 +110,6 @@ impl Postings {
             }
         };
         let mut docs: Vec<u32> = Vec::with_capacity(entries.min(u32::MAX as usize));
-        let mut starts: Vec<u32> = vec![0];
         let mut counts = vec![0usize; shingles.len()];
         for pass in 0..passes {
             let mut entries: Vec<(Shingle, u32)> = shingles
@@ -209,7 +127,9 @@ impl Postings {
                     && docs.len() + run.len() <= u32::MAX as usize
                 {
                     docs.extend(run.iter().map(|&(_, d)| d));
-                    starts.push(docs.len() as u32);
+                    if let Some(last) = docs.last_mut() {
+                        *last |= LAST;
+                    }
                     for &(_, d) in run {
                         counts[d as usize] += 1;
                     }
@@ -217,7 +137,6 @@ impl Postings {
             }
         }
         docs.shrink_to_fit();
-        starts.shrink_to_fit();
         let mut offsets = Vec::with_capacity(shingles.len() + 1);
         let mut sum = 0;
         for c in &counts {
@@ -225,47 +144,41 @@ impl Postings {
             sum += c;
         }
         offsets.push(sum);
-        // Filled in list order: each document's lists come out sorted.
+        // Filled in order of position: each document's memberships are in list order.
         let mut cursor = counts;
         cursor.copy_from_slice(&offsets[..shingles.len()]);
-        let mut lists = vec![0u32; sum];
-        for (l, w) in starts.windows(2).enumerate() {
-            for &d in &docs[w[0] as usize..w[1] as usize] {
-                lists[cursor[d as usize]] = l as u32;
-                cursor[d as usize] += 1;
-            }
+        let mut memberships = vec![0u32; sum];
+        for (at, &d) in docs.iter().enumerate() {
+            let d = (d & !LAST) as usize;
+            memberships[cursor[d]] = at as u32;
+            cursor[d] += 1;
         }
         Postings {
             docs,
-            starts,
-            lists,
+            memberships,
             offsets,
         }
     }
 
-    /// The lists document `d` is in, in increasing order.
-    fn lists_of(&self, d: usize) -> &[u32] {
-        &self.lists[self.offsets[d]..self.offsets[d + 1]]
+    /// Positions of document `d` in the posting lists.
+    fn memberships(&self, d: usize) -> &[u32] {
+        &self.memberships[self.offsets[d]..self.offsets[d + 1]]
     }
 
-    /// The documents in list `l`, in increasing order.
-    fn docs(&self, l: u32) -> &[u32] {
-        let l = l as usize;
-        &self.docs[self.starts[l] as usize..self.starts[l + 1] as usize]
+    /// The documents after position `at` in its posting list. (A list holds each document once:
+    /// shingle sets are deduplicated, so no document is its own partner.)
+    fn after(&self, at: u32) -> impl Iterator<Item = u32> + '_ {
+        let at = at as usize;
+        let rest = match self.docs[at] & LAST {
+            0 => &self.docs[at + 1..],
+            _ => &[],
+        };
+        let len = rest
+            .iter()
+            .position(|&d| d & LAST != 0)
+            .map_or(0, |i| i + 1);
+        rest[..len].iter().map(|&d| d & !LAST)
     }
-
-    /// How many documents list `l` holds.
-    fn len(&self, l: u32) -> u32 {
-        let l = l as usize;
-        self.starts[l + 1] - self.starts[l]
-    }
-}
-
-/// One document's scratch space: its prefix lists, and the partners found in them.
-#[derive(Default)]
-struct Probe {
-    prefix: Vec<(u32, u32)>,
-    partners: Partners,
 }
 
 /// The shingles the index keeps: those whose hash is 0 modulo `modulus`.
@@ -353,44 +266,33 @@ mod tests {
         let sets = sets(50, 400);
         let one = build(&sets, usize::MAX);
         let many = build(&sets, 64);
-        assert!(
-            one.starts.len() > 100,
-            "the sets overlap: {}",
-            one.starts.len()
-        );
+        let lists = one.docs.iter().filter(|&&d| d & LAST != 0).count();
+        assert!(lists > 100, "the sets overlap: {lists}");
         assert_eq!(one.docs, many.docs);
-        assert_eq!(one.starts, many.starts);
-        assert_eq!(one.lists, many.lists);
+        assert_eq!(one.memberships, many.memberships);
         assert_eq!(one.offsets, many.offsets);
     }
 
     #[test]
-    fn a_documents_lists_are_the_lists_holding_it() {
+    fn memberships_point_at_the_document_and_after_gives_the_rest_of_its_list() {
         let sets = sets(30, 300);
         let p = build(&sets, usize::MAX);
         for d in 0..sets.len() {
-            let lists = p.lists_of(d);
-            assert!(lists.is_sorted());
-            for l in 0..p.starts.len() as u32 - 1 {
-                assert_eq!(
-                    lists.contains(&l),
-                    p.docs(l).contains(&(d as u32)),
-                    "{d} {l}"
-                );
-                assert!(p.docs(l).is_sorted());
+            for &at in p.memberships(d) {
+                assert_eq!((p.docs[at as usize] & !LAST) as usize, d);
+                let after: Vec<u32> = p.after(at).collect();
+                assert!(after.iter().all(|&b| b as usize > d), "{after:?}");
+                // The list continues up to its marked end and no further.
+                let end = at as usize + after.len();
+                assert_ne!(p.docs[end] & LAST, 0);
             }
         }
         // A sampled shingle of two documents is one list of two, seen from both.
         let pair = vec![vec![8, 16, 24], vec![8, 100, 200]];
         let p = build(&pair, usize::MAX);
-        assert_eq!(
-            (p.docs.as_slice(), p.starts.as_slice()),
-            (&[0, 1][..], &[0, 2][..])
-        );
-        assert_eq!(
-            (p.lists_of(0), p.lists_of(1), p.len(0)),
-            (&[0][..], &[0][..], 2)
-        );
+        assert_eq!(p.docs, [0, 1 | LAST]);
+        assert_eq!(p.after(p.memberships(0)[0]).collect::<Vec<_>>(), [1]);
+        assert_eq!(p.after(p.memberships(1)[0]).count(), 0);
     }
 
     #[test]
@@ -465,12 +367,8 @@ mod tests {
             ] {
                 let want = brute_force(&sets, modulus, cap, threshold);
                 assert!(!want.is_empty(), "{seed} {modulus} {cap} {threshold}");
-                // Lists taken as long from 3 documents up (most pairs share only long ones),
-                // from 9, and none.
-                for long in [2, 8, 64] {
-                    let got = candidates_with(&sets, u64::from(modulus), cap, threshold, long);
-                    assert_eq!(got, want, "{seed} {modulus} {cap} {threshold} {long}");
-                }
+                let got = candidates(&sets, u64::from(modulus), cap, threshold);
+                assert_eq!(got, want, "{seed} {modulus} {cap} {threshold}");
             }
         }
     }
