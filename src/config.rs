@@ -62,7 +62,7 @@ impl Config {
 }
 
 /// Default of `--text-memory`, in MiB.
-pub const DEFAULT_TEXT_MEMORY_MIB: usize = 512;
+pub const DEFAULT_TEXT_MEMORY_MIB: usize = 256;
 
 /// The number of cores available to this process.
 pub fn default_threads() -> usize {
