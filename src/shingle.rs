@@ -15,17 +15,40 @@ pub const HASH_VERSION: u32 = 2;
 /// between two 1,000-shingle documents, which moves no similarity measurably.
 pub type Shingle = u32;
 
-/// Calls `f` with each token of `text`, lower-cased.
+/// Calls `f` with each token of `text`, lower-cased: each run of alphanumeric characters.
 pub fn for_each_token(text: &str, mut f: impl FnMut(&str)) {
+    // Walked by bytes: an ASCII byte is a whole character, and only a non-ASCII one is decoded
+    // (splitting by `char` cost a decode per character).
+    let b = text.as_bytes();
     let mut buf = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        // Already lower case and ASCII: passed as it is.
+        let mut plain = true;
+        while let Some(&c) = b.get(i) {
+            if c.is_ascii_alphanumeric() {
+                plain &= !c.is_ascii_uppercase();
+                i += 1;
+            } else if c.is_ascii() {
+                break;
+            } else {
+                match text[i..].chars().next() {
+                    Some(ch) if ch.is_alphanumeric() => {
+                        plain = false;
+                        i += ch.len_utf8();
+                    }
+                    _ => break,
+                }
+            }
+        }
+        if i == start {
+            // Not part of a token: one character is skipped.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        if word
-            .bytes()
-            .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
-        {
+        let word = &text[start..i];
+        if plain {
             f(word);
         } else {
             buf.clear();

@@ -151,6 +151,26 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(256), ..ProptestConfig::default() })]
+
+    /// Tokens are the runs of alphanumeric characters, lower-cased (the byte walk in
+    /// `for_each_token` against splitting by character).
+    #[test]
+    fn tokens_are_lowercased_alphanumeric_runs(
+        text in "([a-zA-Z0-9]{1,5}|[ .,'_-]|\u{e9}|\u{c9}|\u{130}|\u{2014}|\u{20ac}|\u{663}|\u{4e2d}|\u{1f600}|\u{a0}){0,40}",
+    ) {
+        let want: Vec<String> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.chars().flat_map(char::to_lowercase).collect())
+            .collect();
+        let mut got = Vec::new();
+        newsdedup::shingle::for_each_token(&text, |t| got.push(t.to_string()));
+        prop_assert_eq!(got, want, "input: {:?}", text);
+    }
+}
+
 /// Pieces of text around mojibake: ASCII, legitimate accented letters and punctuation, the
 /// lead and continuation characters of windows-1252 mojibake, lost bytes, and whole mojibake
 /// sequences (once and twice applied).
