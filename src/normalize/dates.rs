@@ -220,7 +220,13 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 /// Finds the first date in `s` that one of the known formats recognizes, with its time when
 /// the same text gives one.
 pub fn parse(s: &str) -> Option<Timestamp> {
-    if let Some(c) = ISO.captures(s) {
+    // Four digits and a dash, which an ISO date needs, are looked for before its regex (on
+    // ASCII text: `\d` also matches other scripts' digits).
+    let iso_like = !s.is_ascii()
+        || s.as_bytes()
+            .windows(5)
+            .any(|w| w[4] == b'-' && w[..4].iter().all(u8::is_ascii_digit));
+    if let Some(c) = iso_like.then(|| ISO.captures(s)).flatten() {
         let ts = Timestamp::date(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
         if let Some(mut ts) = ts {
             if let (Some(h), Some(m)) = (c.get(4), c.get(5)) {

@@ -82,11 +82,13 @@ pub fn extract(text: &str, header: &mut Header) -> Vec<String> {
         }
     };
     let mut paragraphs: Vec<String> = Vec::new();
-    let mut current = String::new();
+    // One buffer for every paragraph, each copied out at its exact size.
+    let mut current = String::with_capacity(body.len());
     for line in body.lines() {
         let starts_paragraph = line.starts_with([' ', '\t']) && !current.is_empty();
         if starts_paragraph {
-            paragraphs.push(std::mem::take(&mut current));
+            paragraphs.push(current.as_str().to_owned());
+            current.clear();
         }
         if !current.is_empty() {
             current.push(' ');
