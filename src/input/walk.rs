@@ -51,8 +51,7 @@ impl ExtFilter {
 /// The result of expanding the arguments.
 #[derive(Debug, Default)]
 pub struct Expanded {
-    /// Files to read, in argument order, each folder's files sorted by path (byte order). No
-    /// duplicates.
+    /// Files to read, in argument order, each folder's files in sorted order. No duplicates.
     pub files: Vec<InputFile>,
     /// Paths that could not be listed: a missing argument, an unreadable folder, a loop.
     pub skipped: Vec<Skip>,
@@ -138,7 +137,7 @@ impl<'a> Expander<'a> {
             }
             return;
         }
-        // Sorted once at the end, by path bytes: walkdir's `sort_by_file_name` parses each
+        // Sorted once at the end (see `walk_order`): walkdir's `sort_by_file_name` parses each
         // entry's path from the back at every comparison (a quarter of listing time).
         let (first_file, first_skip) = (out.files.len(), out.skipped.len());
         let walker = walkdir::WalkDir::new(arg)
@@ -180,8 +179,23 @@ impl<'a> Expander<'a> {
                 }
             }
         }
-        out.files[first_file..].sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+        out.files[first_file..].sort_unstable_by(|a, b| walk_order(&a.path, &b.path));
         out.skipped[first_skip..].sort_by(|a, b| a.path.cmp(&b.path));
+    }
+}
+
+/// The order of a walk that visits each folder's entries sorted by name, depth first: path
+/// bytes compared with the separator ranked below every other byte (so `a/b` comes before
+/// `a.txt` and `a-b`, as the folder `a` sorts before the names it starts).
+fn walk_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    let rank = |c: u8| (!std::path::is_separator(char::from(c)), c);
+    match a.iter().zip(b).position(|(x, y)| x != y) {
+        Some(i) => rank(a[i]).cmp(&rank(b[i])),
+        None => a.len().cmp(&b.len()),
     }
 }
 
@@ -192,6 +206,43 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_come_in_the_order_of_a_sorted_walk() {
+        // Names that sort differently as whole paths and folder by folder: `2024/` against
+        // `2024.txt`, `2024 b.txt` and `2024-old/`.
+        let dir = std::env::temp_dir().join(format!("nd-walk-order-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for f in [
+            "2024/a.txt",
+            "2024/z/b.txt",
+            "2024.txt",
+            "2024 b.txt",
+            "2024-old/c.txt",
+            "2024-old.txt",
+            "20240.txt",
+            "A.txt",
+        ] {
+            let path = dir.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let got: Vec<PathBuf> = expand(std::slice::from_ref(&dir), &ExtFilter::default())
+            .files
+            .into_iter()
+            .map(|f| f.path)
+            .collect();
+        let want: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        assert_eq!(got.len(), 8);
+        assert_eq!(got, want);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn ext_filter_table() {
@@ -244,8 +295,8 @@ mod tests {
                     .into_owned()
             })
             .collect();
-        // Sorted by path bytes: `-` comes before `/`.
-        assert_eq!(names, ["a.txt", "b.txt", "sub-z/e.txt", "sub/c.html"]);
+        // The folder's entries in name order, depth first: `sub` before `sub-z`.
+        assert_eq!(names, ["a.txt", "b.txt", "sub/c.html", "sub-z/e.txt"]);
         assert_eq!(got.missing_args, 1);
         assert_eq!(got.ignored_by_ext, 1);
         assert_eq!(got.skipped.len(), 1);
