@@ -74,6 +74,17 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     let outcome = outcome?;
     report_skips(&outcome.skipped);
     report_warnings(&outcome.warnings);
+    if let Some(why) = outcome
+        .stats
+        .spill_problem
+        .as_ref()
+        .filter(|_| report.notes)
+    {
+        eprintln!(
+            "newsdedup: note: texts beyond --text-memory were read again from their files, \
+             not kept in a temporary file: {why}"
+        );
+    }
     let stats = output::StatsRecord::new(&outcome.stats, &outcome.skipped);
     if let Some(path) = &report.stats_json {
         output::to_file(path, |w| output::write_stats_json(w, &stats))

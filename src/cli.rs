@@ -369,6 +369,7 @@ impl RunArgs {
             stats_json: self.stats_json.clone(),
             progress: progress::wanted(self.quiet),
             color: progress::color(),
+            notes: !self.quiet,
         }
     }
 }

@@ -83,4 +83,6 @@ pub struct Reporting {
     pub progress: bool,
     /// Colors allowed (`NO_COLOR` unset).
     pub color: bool,
+    /// Print notes on stderr (how the run went, not what it skipped): not `--quiet`.
+    pub notes: bool,
 }

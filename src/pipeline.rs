@@ -23,8 +23,9 @@ pub struct Outcome {
     pub stories: Vec<Story>,
     /// Inputs that did not become articles, in input order.
     pub skipped: Vec<Skip>,
-    /// Canonical versions whose text could not be read again for the output (`--text-memory`):
-    /// the file changed or vanished during the run. One line each, naming the file.
+    /// Canonical versions whose text, dropped beyond `--text-memory` and not kept in the spill
+    /// file (`--no-spill`, or it could not be written), could not be read again for the
+    /// output: the file changed or vanished during the run. One line each, naming the file.
     pub warnings: Vec<String>,
     /// Arguments that do not exist.
     pub missing_args: usize,
@@ -59,6 +60,9 @@ pub struct Stats {
     pub texts_spilled: usize,
     /// Canonical texts read again from their files for the output.
     pub texts_reread: usize,
+    /// Why texts beyond `--text-memory` were not kept in a temporary file, when they could not
+    /// be (they are read again from their files instead).
+    pub spill_problem: Option<String>,
     /// (stage name, wall time)
     pub stages: Vec<(&'static str, Duration)>,
     /// The process's peak resident memory (KiB) at the end of each stage, in the order of
@@ -167,7 +171,8 @@ pub struct Prepared {
     pub articles: Vec<Article>,
     /// XXH3-64 of each normalized body (kept also when the body is dropped).
     pub body_hashes: Vec<u64>,
-    /// For each article whose body was dropped, the file it is read again from.
+    /// For each article whose body was dropped (beyond `--text-memory`), its file: read again
+    /// when the body is not in `spill`. `Some` marks the dropped bodies.
     pub reread: Vec<Option<PathBuf>>,
     /// For each article whose body was dropped and written to `spill`, where it is there.
     pub spilled: Vec<Option<spill::Slot>>,
@@ -551,7 +556,14 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     }
     stats.articles = articles.len();
     // Once written out, the spill is only read; if writing failed, files are read again.
-    let spill = spill.and_then(spill::Spill::finish);
+    let spill = match spill.map(spill::Spill::finish) {
+        Some(Ok(stored)) => stored,
+        Some(Err(why)) => {
+            stats.spill_problem = Some(why);
+            None
+        }
+        None => None,
+    };
     if spill.is_some() {
         stats.texts_spilled = spilled.iter().flatten().count();
     }

@@ -3,8 +3,10 @@
 //! however it ends) and read back by offset. Reading a body back costs one small read; reading
 //! its file again would cost a new parse (on a million pages, 20 s against about 1).
 //!
-//! Writing is best effort: when the temporary file cannot be created or written (no space), the
-//! body is not stored and the caller falls back to reading its file again.
+//! Writing is best effort: when the temporary file cannot be created or written (no space), or
+//! when it would be in memory itself (`$TMPDIR` on tmpfs, where the texts would stay in RAM
+//! unseen by `--text-memory`), nothing is stored and the caller falls back to reading the files
+//! again; [`Spill::finish`] says why.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -30,8 +32,8 @@ pub struct Spill {
 struct Writer {
     /// Created on the first body stored.
     file: Option<File>,
-    /// Creating or writing the file failed: nothing more is stored.
-    failed: bool,
+    /// Why nothing more is stored (creating or writing the file failed, or it is in memory).
+    failed: Option<String>,
     buf: Vec<u8>,
     /// Bytes written to the file or waiting in `buf`.
     len: u64,
@@ -43,7 +45,7 @@ impl Spill {
         Spill {
             inner: Mutex::new(Writer {
                 file: None,
-                failed: false,
+                failed: None,
                 buf: Vec::new(),
                 len: 0,
             }),
@@ -53,13 +55,22 @@ impl Spill {
     /// Stores a body; `None` when the temporary file cannot be created or written.
     pub fn put(&self, text: &str) -> Option<Slot> {
         let mut w = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if w.failed {
+        if w.failed.is_some() {
             return None;
         }
         if w.file.is_none() {
-            w.file = tempfile::tempfile().ok();
-            w.failed = w.file.is_none();
-            w.file.as_ref()?;
+            let dir = std::env::temp_dir();
+            match tempfile::tempfile() {
+                Ok(f) if in_memory(&f) => {
+                    w.failed = Some(format!("{} is in memory (tmpfs)", dir.display()));
+                    return None;
+                }
+                Ok(f) => w.file = Some(f),
+                Err(e) => {
+                    w.failed = Some(format!("cannot create a file in {}: {e}", dir.display()));
+                    return None;
+                }
+            }
             w.buf.reserve(BUFFER);
         }
         if w.buf.len() + text.len() > BUFFER && !w.flush() {
@@ -77,14 +88,15 @@ impl Spill {
         Some(slot)
     }
 
-    /// Writes what is buffered and opens the file for reading. `None` when nothing was stored
-    /// or the last write failed (the caller then reads the files again).
-    pub fn finish(self) -> Option<Stored> {
+    /// Writes what is buffered and opens the file for reading: `Ok(None)` when nothing was
+    /// stored, and why not when a body could not be (the caller then reads the files again).
+    pub fn finish(self) -> Result<Option<Stored>, String> {
         let mut w = self.inner.into_inner().unwrap_or_else(|p| p.into_inner());
-        if !w.flush() {
-            return None;
+        w.flush();
+        match w.failed {
+            Some(why) => Err(why),
+            None => Ok(w.file.map(|file| Stored { file })),
         }
-        Some(Stored { file: w.file? })
     }
 }
 
@@ -97,17 +109,19 @@ impl Default for Spill {
 impl Writer {
     /// Writes the buffer out; on failure the file is given up and `false` returned.
     fn flush(&mut self) -> bool {
-        let ok = !self.failed
-            && match &mut self.file {
-                Some(f) => f.write_all(&self.buf).is_ok(),
-                None => self.buf.is_empty(),
-            };
+        let written = match (&self.failed, &mut self.file) {
+            (Some(_), _) => return false,
+            (None, Some(f)) => f.write_all(&self.buf),
+            (None, None) => Ok(()),
+        };
         self.buf.clear();
-        if !ok {
+        // A body larger than the buffer grew it: back to its usual size.
+        self.buf.shrink_to(BUFFER);
+        if let Err(e) = written {
             self.file = None;
-            self.failed = true;
+            self.failed = Some(format!("cannot write the temporary file: {e}"));
         }
-        ok
+        self.failed.is_none()
     }
 }
 
@@ -125,6 +139,20 @@ impl Stored {
         read_at(&self.file, &mut bytes, slot.at)?;
         String::from_utf8(bytes).map_err(io::Error::other)
     }
+}
+
+/// Whether `file` is on a file system held in memory (tmpfs, ramfs).
+#[cfg(target_os = "linux")]
+fn in_memory(file: &File) -> bool {
+    const TMPFS_MAGIC: i128 = 0x0102_1994;
+    const RAMFS_MAGIC: i128 = 0x8584_58f6;
+    rustix::fs::fstatfs(file)
+        .is_ok_and(|s| matches!(i128::from(s.f_type), TMPFS_MAGIC | RAMFS_MAGIC))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn in_memory(_: &File) -> bool {
+    false
 }
 
 #[cfg(unix)]
@@ -159,7 +187,7 @@ mod tests {
             .map(|i| format!("Body {i} é ").repeat(i % 200 + 1))
             .collect();
         let slots: Vec<Slot> = bodies.iter().map(|b| spill.put(b).unwrap()).collect();
-        let stored = spill.finish().unwrap();
+        let stored = spill.finish().unwrap().unwrap();
         for (body, slot) in bodies.iter().zip(&slots).rev() {
             assert_eq!(&stored.get(*slot).unwrap(), body);
         }
@@ -167,6 +195,6 @@ mod tests {
 
     #[test]
     fn nothing_stored_is_no_file() {
-        assert!(Spill::new().finish().is_none());
+        assert!(Spill::new().finish().unwrap().is_none());
     }
 }

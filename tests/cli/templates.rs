@@ -67,4 +67,40 @@ fn without_a_usable_temporary_folder_texts_are_read_again() {
     assert_eq!(stats["texts_spilled"], 0);
     assert_eq!(stats["texts_reread"], 6);
     assert_eq!(clustering(&stories(&out)), stats_of(&[]).0);
+    assert!(
+        stderr(&out).contains("newsdedup: note: texts beyond --text-memory were read again"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_temporary_folder_in_memory_is_not_used() {
+    // On tmpfs the texts would stay in RAM, unseen by --text-memory.
+    let shm = std::path::Path::new("/dev/shm");
+    let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+    if !mounts
+        .lines()
+        .any(|l| l.split(' ').nth(1) == Some("/dev/shm") && l.contains(" tmpfs "))
+    {
+        eprintln!("skipped: /dev/shm is not a tmpfs here");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("stats.json");
+    let out = std::process::Command::new(BIN)
+        .args(["fixtures/templates", "--text-memory", "0", "--stats-json"])
+        .arg(&json)
+        .env("TMPDIR", shm)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let stats = read_json(&json);
+    assert_eq!(stats["texts_spilled"], 0);
+    assert_eq!(stats["texts_reread"], 6);
+    assert!(
+        stderr(&out).contains("is in memory (tmpfs)"),
+        "{}",
+        stderr(&out)
+    );
 }
