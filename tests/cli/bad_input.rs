@@ -96,9 +96,9 @@ fn usage_errors_exit_2() {
     );
 }
 
-#[test]
-fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
-    use newsdedup::{config::Config, pipeline};
+/// Two versions of one story in a fresh folder, read with no memory for texts: the folder
+/// and the configuration.
+fn two_versions_without_text_memory() -> (tempfile::TempDir, newsdedup::config::Config) {
     let dir = tempfile::tempdir().unwrap();
     let story = "The harbour authority said on Monday that the north pier will close for repairs \
                  after storms damaged its supports, and ferries will use the south pier instead.";
@@ -108,8 +108,15 @@ fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
         format!("{story} Work starts in May."),
     )
     .unwrap();
-    let mut cfg = Config::new(vec![dir.path().to_path_buf()]);
+    let mut cfg = newsdedup::config::Config::new(vec![dir.path().to_path_buf()]);
     cfg.text_memory = 0;
+    (dir, cfg)
+}
+
+#[test]
+fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
+    use newsdedup::pipeline;
+    let (dir, mut cfg) = two_versions_without_text_memory();
     cfg.spill = false;
     cfg.threads = 1;
     let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
@@ -140,18 +147,8 @@ fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
 
 #[test]
 fn a_spilled_text_is_the_first_reading_even_if_its_file_changes() {
-    use newsdedup::{config::Config, pipeline};
-    let dir = tempfile::tempdir().unwrap();
-    let story = "The harbour authority said on Monday that the north pier will close for repairs \
-                 after storms damaged its supports, and ferries will use the south pier instead.";
-    std::fs::write(dir.path().join("a.txt"), story).unwrap();
-    std::fs::write(
-        dir.path().join("b.txt"),
-        format!("{story} Work starts in May."),
-    )
-    .unwrap();
-    let mut cfg = Config::new(vec![dir.path().to_path_buf()]);
-    cfg.text_memory = 0;
+    use newsdedup::pipeline;
+    let (dir, cfg) = two_versions_without_text_memory();
     let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
     let prepared = pipeline::prepare(&cfg, floor).unwrap();
     assert!(prepared.articles.iter().all(|a| a.body.is_empty()));

@@ -52,18 +52,28 @@ fn templates_are_found_the_same_with_texts_read_again() {
     assert_eq!(stats["texts_reread"], 0);
 }
 
-#[test]
-fn without_a_usable_temporary_folder_texts_are_read_again() {
+/// A run on the fixtures with no memory for texts and `TMPDIR` set to `tmpdir`: its output and
+/// statistics.
+fn with_no_text_memory_and_tmpdir(
+    tmpdir: &std::path::Path,
+) -> (std::process::Output, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("stats.json");
     let out = std::process::Command::new(BIN)
         .args(["fixtures/templates", "--text-memory", "0", "--stats-json"])
         .arg(&json)
-        .env("TMPDIR", dir.path().join("missing"))
+        .env("TMPDIR", tmpdir)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let stats = read_json(&json);
+    (out, stats)
+}
+
+#[test]
+fn without_a_usable_temporary_folder_texts_are_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, stats) = with_no_text_memory_and_tmpdir(&dir.path().join("missing"));
     assert_eq!(stats["texts_spilled"], 0);
     assert_eq!(stats["texts_reread"], 6);
     assert_eq!(clustering(&stories(&out)), stats_of(&[]).0);
@@ -86,16 +96,7 @@ fn a_temporary_folder_in_memory_is_not_used() {
         eprintln!("skipped: /dev/shm is not a tmpfs here");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let json = dir.path().join("stats.json");
-    let out = std::process::Command::new(BIN)
-        .args(["fixtures/templates", "--text-memory", "0", "--stats-json"])
-        .arg(&json)
-        .env("TMPDIR", shm)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let stats = read_json(&json);
+    let (out, stats) = with_no_text_memory_and_tmpdir(shm);
     assert_eq!(stats["texts_spilled"], 0);
     assert_eq!(stats["texts_reread"], 6);
     assert!(
