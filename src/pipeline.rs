@@ -171,14 +171,8 @@ pub struct Prepared {
     pub articles: Vec<Article>,
     /// XXH3-64 of each normalized body (kept also when the body is dropped).
     pub body_hashes: Vec<u64>,
-    /// For each article whose body was dropped (beyond `--text-memory`), its file: read again
-    /// when the body is not in `spill`. `Some` marks the dropped bodies.
-    pub reread: Vec<Option<PathBuf>>,
-    /// For each article whose body was dropped and written to `spill`, where it is there.
-    pub spilled: Vec<Option<spill::Slot>>,
-    /// Bodies beyond `--text-memory`, on disk (none when nothing went there or writing
-    /// failed: the files are then read again).
-    pub spill: Option<spill::Stored>,
+    /// The bodies dropped to stay within `--text-memory`, and where they are found again.
+    pub dropped: Dropped,
     /// Sorted, deduplicated shingle hashes per article.
     pub shingles: Vec<Vec<Shingle>>,
     /// Verified pairs whose Jaccard or containment reached the floor they were verified at.
@@ -228,9 +222,7 @@ pub fn finish(
     let Prepared {
         mut articles,
         body_hashes,
-        reread,
-        spilled,
-        spill,
+        dropped,
         shingles,
         similarities,
         skipped,
@@ -247,12 +239,7 @@ pub fn finish(
         stats.peak_rss_kib.push(peak_rss_kib());
     }
     let clock = Instant::now();
-    let away = Away {
-        reread: &reread,
-        spilled: &spilled,
-        spill: spill.as_ref(),
-    };
-    let (warnings, reread_count) = restore_texts(&stories, &mut articles, &body_hashes, &away);
+    let (warnings, reread_count) = restore_texts(&stories, &mut articles, &body_hashes, &dropped);
     stats.texts_reread = reread_count;
     if stats.texts_dropped > 0 {
         stats.stages.push(("restore", clock.elapsed()));
@@ -280,12 +267,16 @@ fn read_again(path: &std::path::Path, article: &Article) -> Result<Article, Skip
     load(&file).map(|(a, _)| a)
 }
 
-/// Where the bodies dropped to stay within `--text-memory` are found again: in the spill file
-/// when they were written there, else by reading and normalizing their files again.
-struct Away<'a> {
-    reread: &'a [Option<PathBuf>],
-    spilled: &'a [Option<spill::Slot>],
-    spill: Option<&'a spill::Stored>,
+/// The bodies dropped to stay within `--text-memory`, and where they are found again: in the
+/// spill file when they were written there, else by reading and normalizing their files again.
+#[derive(Debug, Default)]
+pub struct Dropped {
+    /// For each article, its file when its body was dropped (`Some` marks the dropped bodies).
+    reread: Vec<Option<PathBuf>>,
+    /// For each article whose body was written to `spill`, where it is there.
+    spilled: Vec<Option<spill::Slot>>,
+    /// The bodies on disk: none when nothing went there or writing failed.
+    spill: Option<spill::Stored>,
 }
 
 /// A dropped body, found again.
@@ -296,11 +287,11 @@ enum Again {
     Reread(Article),
 }
 
-impl Away<'_> {
+impl Dropped {
     /// The body of article `d` if it was dropped (`None` if it is in memory).
     fn body(&self, d: usize, article: &Article) -> Option<Result<Again, SkipReason>> {
         let path = self.reread[d].as_ref()?;
-        let stored = self.spill.zip(self.spilled[d]);
+        let stored = self.spill.as_ref().zip(self.spilled[d]);
         if let Some(Ok(text)) = stored.map(|(spill, slot)| spill.get(slot)) {
             return Some(Ok(Again::Stored(text)));
         }
@@ -317,7 +308,7 @@ fn strip_templates(
     found: &HashSet<u64>,
     paragraphs: &[Vec<ParagraphKey>],
     articles: &[Article],
-    away: &Away,
+    dropped: &Dropped,
     shingles: &mut [Vec<Shingle>],
     k: usize,
 ) -> usize {
@@ -335,7 +326,7 @@ fn strip_templates(
         .flat_map_iter(|&d| {
             let d = d as usize;
             let again;
-            let article = match away.body(d, &articles[d]) {
+            let article = match dropped.body(d, &articles[d]) {
                 None => Some(&articles[d]),
                 Some(Ok(Again::Stored(body))) => {
                     again = Some(Article {
@@ -390,18 +381,14 @@ fn restore_texts(
     stories: &[Story],
     articles: &mut [Article],
     body_hashes: &[u64],
-    away: &Away,
+    dropped: &Dropped,
 ) -> (Vec<String>, usize) {
-    let wanted: Vec<u32> = stories
-        .iter()
-        .map(|s| s.canonical)
-        .filter(|&d| away.reread[d as usize].is_some())
-        .collect();
-    let texts: Vec<(u32, String, Option<String>, bool)> = wanted
+    let texts: Vec<(u32, String, Option<String>, bool)> = stories
         .par_iter()
-        .filter_map(|&doc| {
+        .filter_map(|s| {
+            let doc = s.canonical;
             let first = &articles[doc as usize];
-            let found = away.body(doc as usize, first)?;
+            let found = dropped.body(doc as usize, first)?;
             let reread = matches!(found, Ok(Again::Reread(_)));
             let (body, problem) = match found {
                 Ok(Again::Stored(body)) => (body, None),
@@ -556,7 +543,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     }
     stats.articles = articles.len();
     // Once written out, the spill is only read; if writing failed, files are read again.
-    let spill = match spill.map(spill::Spill::finish) {
+    let spill: Option<spill::Stored> = match spill.map(spill::Spill::finish) {
         Some(Ok(stored)) => stored,
         Some(Err(why)) => {
             stats.spill_problem = Some(why);
@@ -567,22 +554,22 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     if spill.is_some() {
         stats.texts_spilled = spilled.iter().flatten().count();
     }
+    let dropped = Dropped {
+        reread,
+        spilled,
+        spill,
+    };
     lap(&mut stats, "read+normalize+shingle");
 
     progress.stage("templates", None);
     let found = templates::find(&paragraphs, &shingles, cfg.templates);
     stats.template_paragraphs = found.len();
     if !found.is_empty() {
-        let away = Away {
-            reread: &reread,
-            spilled: &spilled,
-            spill: spill.as_ref(),
-        };
         stats.articles_with_templates = strip_templates(
             &found,
             &paragraphs,
             &articles,
-            &away,
+            &dropped,
             &mut shingles,
             cfg.shingle_k,
         );
@@ -608,9 +595,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     Ok(Prepared {
         articles,
         body_hashes,
-        reread,
-        spilled,
-        spill,
+        dropped,
         shingles,
         similarities,
         skipped,

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
     at: u64,
-    len: u64,
+    len: usize,
 }
 
 /// Bytes gathered before one write to the file.
@@ -78,10 +78,10 @@ impl Spill {
         }
         let slot = Slot {
             at: w.len,
-            len: text.len() as u64,
+            len: text.len(),
         };
         w.buf.extend_from_slice(text.as_bytes());
-        w.len += slot.len;
+        w.len += text.len() as u64;
         if w.buf.len() >= BUFFER && !w.flush() {
             return None;
         }
@@ -134,8 +134,7 @@ pub struct Stored {
 impl Stored {
     /// The body stored at `slot`.
     pub fn get(&self, slot: Slot) -> io::Result<String> {
-        let len = usize::try_from(slot.len).map_err(io::Error::other)?;
-        let mut bytes = vec![0; len];
+        let mut bytes = vec![0; slot.len];
         read_at(&self.file, &mut bytes, slot.at)?;
         String::from_utf8(bytes).map_err(io::Error::other)
     }
