@@ -180,9 +180,24 @@ pub fn subtract_unless_all(a: &mut Vec<Shingle>, b: &[Shingle]) {
 
 /// Size of the intersection of two sorted, deduplicated slices.
 pub fn intersection_size(a: &[Shingle], b: &[Shingle]) -> usize {
-    // Branch-free steps: which side advances is data, not a jump the CPU must guess (about
-    // half its guesses failed on random hashes).
+    // Blocks of four against four: the sixteen comparisons of a block do not wait on each
+    // other, where a merge step waits for the load its previous step chose (the verify stage
+    // is bound by that latency). A match is counted in the one block pair holding both of its
+    // elements: the block whose last value is smaller cannot match anything beyond the other.
+    const W: usize = 8;
     let (mut i, mut j, mut n) = (0, 0, 0);
+    while i + W <= a.len() && j + W <= b.len() {
+        let x: &[Shingle; W] = a[i..i + W].try_into().expect("a block of W");
+        let y: &[Shingle; W] = b[j..j + W].try_into().expect("a block of W");
+        for &v in x {
+            n += y.iter().filter(|&&w| w == v).count();
+        }
+        let (xl, yl) = (x[W - 1], y[W - 1]);
+        i += if xl <= yl { W } else { 0 };
+        j += if yl <= xl { W } else { 0 };
+    }
+    // The rest, one step at a time, branch-free: which side advances is data, not a jump the
+    // CPU must guess (about half its guesses failed on random hashes).
     while i < a.len() && j < b.len() {
         let (x, y) = (a[i], b[j]);
         n += usize::from(x == y);
@@ -281,5 +296,20 @@ mod tests {
         assert_eq!(intersection_size(&[1, 3, 5, 7], &[3, 4, 5, 8]), 2);
         assert_eq!(intersection_size(&[], &[1]), 0);
         assert_eq!(intersection_size(&[1, 2], &[1, 2]), 2);
+    }
+
+    proptest::proptest! {
+        /// The blocked count equals a plain count, whatever the sizes and the overlap (values
+        /// drawn from a small range so that blocks meet equal, interleaved and disjoint runs).
+        #[test]
+        fn intersection_counts_every_match_once(
+            a in proptest::collection::btree_set(0u32..300, 0..120),
+            b in proptest::collection::btree_set(0u32..300, 0..120),
+        ) {
+            let (a, b): (Vec<Shingle>, Vec<Shingle>) = (a.into_iter().collect(), b.into_iter().collect());
+            let want = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
+            proptest::prop_assert_eq!(intersection_size(&a, &b), want);
+            proptest::prop_assert_eq!(intersection_size(&b, &a), want);
+        }
     }
 }
