@@ -124,8 +124,13 @@ impl Postings {
                 .par_iter()
                 .enumerate()
                 .flat_map_iter(|(i, s)| {
-                    s.iter()
-                        .filter(move |&&h| sample.keeps(h) && pass_of(h) == pass)
+                    // A pass's hashes are one range of each sorted set: found by two binary
+                    // searches, not by testing every hash in every pass.
+                    let from = s.partition_point(|&h| pass_of(h) < pass);
+                    let to = from + s[from..].partition_point(|&h| pass_of(h) == pass);
+                    s[from..to]
+                        .iter()
+                        .filter(move |&&h| sample.keeps(h))
                         .map(move |&h| (h, i as u32))
                 })
                 .collect();
@@ -227,9 +232,10 @@ impl Partners {
             return;
         }
         let mask = (1u32 << DIGIT) - 1;
+        let n = self.ids.len();
         let mut shift = 0;
         while shift < bits {
-            let mut starts = [0usize; 1 << DIGIT];
+            let mut starts = [0u32; 1 << DIGIT];
             for &x in &self.ids {
                 starts[((x >> shift) & mask) as usize] += 1;
             }
@@ -237,11 +243,11 @@ impl Partners {
             for s in starts.iter_mut() {
                 (*s, sum) = (sum, sum + *s);
             }
-            self.spare.clear();
-            self.spare.resize(self.ids.len(), 0);
+            // Not cleared first: every slot is written before it is read.
+            self.spare.resize(n, 0);
             for &x in &self.ids {
                 let d = ((x >> shift) & mask) as usize;
-                self.spare[starts[d]] = x;
+                self.spare[starts[d] as usize] = x;
                 starts[d] += 1;
             }
             std::mem::swap(&mut self.ids, &mut self.spare);
