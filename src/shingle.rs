@@ -180,7 +180,7 @@ pub fn subtract_unless_all(a: &mut Vec<Shingle>, b: &[Shingle]) {
 
 /// Size of the intersection of two sorted, deduplicated slices.
 pub fn intersection_size(a: &[Shingle], b: &[Shingle]) -> usize {
-    // Blocks of four against four: the sixteen comparisons of a block do not wait on each
+    // Blocks of eight against eight: the 64 comparisons of a block do not wait on each
     // other, where a merge step waits for the load its previous step chose (the verify stage
     // is bound by that latency). A match is counted in the one block pair holding both of its
     // elements: the block whose last value is smaller cannot match anything beyond the other.
@@ -306,7 +306,8 @@ mod tests {
             a in proptest::collection::btree_set(0u32..300, 0..120),
             b in proptest::collection::btree_set(0u32..300, 0..120),
         ) {
-            let (a, b): (Vec<Shingle>, Vec<Shingle>) = (a.into_iter().collect(), b.into_iter().collect());
+            let a: Vec<Shingle> = a.into_iter().collect();
+            let b: Vec<Shingle> = b.into_iter().collect();
             let want = a.iter().filter(|x| b.binary_search(x).is_ok()).count();
             proptest::prop_assert_eq!(intersection_size(&a, &b), want);
             proptest::prop_assert_eq!(intersection_size(&b, &a), want);

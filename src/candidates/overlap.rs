@@ -10,7 +10,8 @@ use super::Pair;
 use crate::shingle::Shingle;
 
 /// Candidate pairs whose estimated containment |A∩B| / min(|A|,|B|) on the sample is at least
-/// `threshold` (and which share at least two sampled shingles).
+/// `threshold` (and which share at least two sampled shingles). Each set is sorted and
+/// deduplicated, as [`crate::shingle`] makes them.
 pub fn candidates(
     shingles: &[Vec<Shingle>],
     modulus: u64,
@@ -95,7 +96,7 @@ impl Postings {
     /// at a time, so that about `pass_bytes` of them at most exist at once (a range can hold
     /// more only if the hashes are skewed): only the document ids of the kept runs stay,
     /// half the size of the entries. Lists beyond 2³² ids in all (some 30 billion shingles of
-    /// text) are left out.
+    /// text) are left out. The sets are sorted, so a range is a slice of each.
     fn build(
         shingles: &[Vec<Shingle>],
         sample: Sample,
@@ -202,8 +203,8 @@ struct Sample {
 
 impl Sample {
     fn keeps(self, h: Shingle) -> bool {
-        // Every shingle is tested in each pass: a mask where the modulus allows one (the
-        // default 8 does), not a division.
+        // Tested on every shingle: a mask where the modulus allows one (the default 8 does),
+        // not a division.
         if self.modulus.is_power_of_two() {
             h & (self.modulus - 1) == 0
         } else {
@@ -231,8 +232,13 @@ impl Partners {
             self.ids.sort_unstable();
             return;
         }
-        let mask = (1u32 << DIGIT) - 1;
         let n = self.ids.len();
+        // The bucket counters are 32-bit (half the cache of 64-bit ones).
+        if n > u32::MAX as usize {
+            self.ids.sort_unstable();
+            return;
+        }
+        let mask = (1u32 << DIGIT) - 1;
         let mut shift = 0;
         while shift < bits {
             let mut starts = [0u32; 1 << DIGIT];
