@@ -107,19 +107,16 @@ fn unrelated(
     min_docs: usize,
 ) -> bool {
     let others_needed = (docs.len() - 1).div_ceil(2).max(1);
+    let holders = Holders::new(docs, keys);
     let mut votes = 0;
     for (i, &d) in docs.iter().enumerate() {
         let mine = &keys[d as usize];
         let others = || docs.iter().enumerate().filter(move |&(j, _)| j != i);
         let total: u64 = mine.iter().map(|k| u64::from(k.words)).sum();
+        // `mine` holds each of its paragraphs, so the others holding one are one fewer.
         let shared: u64 = mine
             .iter()
-            .filter(|k| {
-                others()
-                    .filter(|&(_, &o)| keys[o as usize].iter().any(|x| x.exact == k.exact))
-                    .count()
-                    >= others_needed
-            })
+            .filter(|k| holders.count(k.exact) - 1 >= others_needed)
             .map(|k| u64::from(k.words))
             .sum();
         if shared * SHARED_PART_DENOMINATOR >= total {
@@ -140,6 +137,32 @@ fn unrelated(
         }
     }
     votes >= 2 && votes * 2 >= docs.len().min(min_docs.max(2))
+}
+
+/// How many of a sample's documents hold each paragraph: every document's distinct paragraph
+/// keys, together and sorted. Built in O(P log P) for P paragraphs in the sample; comparing
+/// every paragraph with every other document's paragraphs cost O(P²) and made a sample of long
+/// pages (thousands of paragraphs each) take billions of steps.
+struct Holders(Vec<u64>);
+
+impl Holders {
+    fn new(docs: &[u32], keys: &[Vec<ParagraphKey>]) -> Holders {
+        let mut held: Vec<u64> = Vec::new();
+        for &d in docs {
+            let mut own: Vec<u64> = keys[d as usize].iter().map(|k| k.exact).collect();
+            own.sort_unstable();
+            own.dedup();
+            held.extend(own);
+        }
+        held.sort_unstable();
+        Holders(held)
+    }
+
+    /// The number of sampled documents holding paragraph `exact`.
+    fn count(&self, exact: u64) -> usize {
+        let from = self.0.partition_point(|&y| y < exact);
+        self.0[from..].partition_point(|&y| y == exact)
+    }
 }
 
 #[cfg(test)]
@@ -168,6 +191,24 @@ mod tests {
 
     fn templates(keys: &[Vec<ParagraphKey>], p: TemplateParams) -> HashSet<u64> {
         find(keys, &sets(keys), p)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn holders_counts_the_documents_holding_a_paragraph(
+            keys in proptest::collection::vec(proptest::collection::vec(0u64..12, 0..20), 1..10),
+        ) {
+            let keys: Vec<Vec<ParagraphKey>> = keys
+                .iter()
+                .map(|ks| ks.iter().map(|&e| key(e, e as u32)).collect())
+                .collect();
+            let docs: Vec<u32> = (0..keys.len() as u32).collect();
+            let holders = Holders::new(&docs, &keys);
+            for exact in 0..13 {
+                let naive = keys.iter().filter(|ks| ks.iter().any(|k| k.exact == exact)).count();
+                proptest::prop_assert_eq!(holders.count(exact), naive, "paragraph {}", exact);
+            }
+        }
     }
 
     #[test]
