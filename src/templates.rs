@@ -113,10 +113,10 @@ fn unrelated(
         let mine = &keys[d as usize];
         let others = || docs.iter().enumerate().filter(move |&(j, _)| j != i);
         let total: u64 = mine.iter().map(|k| u64::from(k.words)).sum();
-        // `mine` holds each of its paragraphs, so the others holding one are one fewer.
+        // `mine` holds each of its paragraphs too: `others_needed` others make one more holder.
         let shared: u64 = mine
             .iter()
-            .filter(|k| holders.count(k.exact) - 1 >= others_needed)
+            .filter(|k| holders.count(k.exact) > others_needed)
             .map(|k| u64::from(k.words))
             .sum();
         if shared * SHARED_PART_DENOMINATOR >= total {
