@@ -21,7 +21,7 @@ use divan::counter::{BytesCount, ItemsCount};
 use divan::{Bencher, black_box};
 use newsdedup::candidates::{self, CandidateParams, Pair};
 use newsdedup::canonical::{self, CanonicalRule, Story};
-use newsdedup::cluster::{self, ClusterParams};
+use newsdedup::cluster::{self, ClusterParams, Group};
 use newsdedup::input;
 use newsdedup::minhash::{self, Signature, mix64};
 use newsdedup::normalize::{self, Article, Format};
@@ -359,7 +359,7 @@ struct Corpus {
     similarities: Vec<Similarity>,
     /// The gold partition: each story's documents, sorted, stories ordered by first document.
     gold: Vec<Vec<u32>>,
-    groups: Vec<Vec<u32>>,
+    groups: Vec<Group>,
     stories: Vec<Story>,
 }
 
@@ -469,7 +469,7 @@ fn cluster_docs(
     articles: &[Article],
     shingles: &[Vec<Shingle>],
     params: &ClusterParams,
-) -> Vec<Vec<u32>> {
+) -> Vec<Group> {
     let days = days(articles);
     let docs = cluster::Docs {
         shingles,
@@ -741,7 +741,10 @@ fn verify_candidates(bencher: Bencher) {
 fn cluster_corpus(bencher: Bencher) {
     let c = &*CORPUS;
     assert_eq!(c.groups.len(), STORIES);
-    assert!(c.groups == c.gold, "stories differ from the generated ones");
+    assert!(
+        c.groups.iter().map(|g| &g.members).eq(c.gold.iter()),
+        "stories differ from the generated ones"
+    );
     let params = ClusterParams::default();
     bencher
         .counter(ItemsCount::new(c.articles.len()))

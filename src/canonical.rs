@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::cluster::Group;
 use crate::normalize::{Article, Timestamp};
 use crate::shingle::Shingle;
-use crate::verify::{shared_coverage, similarity};
+use crate::verify::similarity;
 
 /// How the canonical version of a story is chosen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -74,7 +75,7 @@ pub struct Versions<'a> {
 }
 
 /// Builds the story records, ordered by their first member's path.
-pub fn build(groups: &[Vec<u32>], versions: Versions<'_>, rule: CanonicalRule) -> Vec<Story> {
+pub fn build(groups: &[Group], versions: Versions<'_>, rule: CanonicalRule) -> Vec<Story> {
     let articles = versions.articles;
     let mut stories: Vec<Story> = groups
         .par_iter()
@@ -88,13 +89,16 @@ pub fn build(groups: &[Vec<u32>], versions: Versions<'_>, rule: CanonicalRule) -
     stories
 }
 
-fn build_one(group: &[u32], versions: Versions<'_>, rule: CanonicalRule) -> Story {
+fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Story {
     let Versions {
         articles,
         body_hashes,
         shingles,
     } = versions;
-    let coverage = shared_coverage(group, shingles);
+    let Group {
+        members: group,
+        coverage,
+    } = group;
     let score = |i: usize| {
         let d = group[i] as usize;
         let date = articles[d].header.all_dates().max();
@@ -242,7 +246,8 @@ mod tests {
             body_hashes: &hashes,
             shingles: &shingles,
         };
-        let stories = build(&[vec![0, 1, 2]], versions, CanonicalRule::Coverage);
+        let group = [Group::new(vec![0, 1, 2], &shingles)];
+        let stories = build(&group, versions, CanonicalRule::Coverage);
         let s = &stories[0];
         assert_eq!(s.canonical, 1);
         assert_eq!(
@@ -254,11 +259,11 @@ mod tests {
         assert_eq!(s.published.unwrap().to_string(), "2017-03-02");
         assert_eq!(s.updated.unwrap().to_string(), "2017-03-04");
         assert!((s.weakest_similarity() - 2.0 / 5.0).abs() < 1e-9);
-        let longest = build(&[vec![0, 1, 2]], versions, CanonicalRule::Longest);
+        let longest = build(&group, versions, CanonicalRule::Longest);
         assert_eq!(longest[0].canonical, 2);
-        let latest = build(&[vec![0, 1, 2]], versions, CanonicalRule::Latest);
+        let latest = build(&group, versions, CanonicalRule::Latest);
         assert_eq!(latest[0].canonical, 2);
-        let earliest = build(&[vec![0, 1, 2]], versions, CanonicalRule::Earliest);
+        let earliest = build(&group, versions, CanonicalRule::Earliest);
         assert_eq!(earliest[0].canonical, 1);
     }
 

@@ -50,6 +50,23 @@ impl Default for ClusterParams {
     }
 }
 
+/// One story's members, in index order, and each member's shared coverage (how many of its
+/// shingles another member also holds, [`shared_coverage`]): refinement needs it to find the
+/// center, and the canonical stage to pick the canonical version, so it is computed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub members: Vec<u32>,
+    pub coverage: Vec<usize>,
+}
+
+impl Group {
+    /// A group of sorted members, with their coverage.
+    pub fn new(members: Vec<u32>, shingles: &[Vec<crate::shingle::Shingle>]) -> Group {
+        let coverage = shared_coverage(&members, shingles);
+        Group { members, coverage }
+    }
+}
+
 /// What clustering knows of each document.
 pub struct Docs<'a> {
     pub shingles: &'a [Vec<crate::shingle::Shingle>],
@@ -90,7 +107,7 @@ pub fn joins(s: &Similarity, docs: &Docs, p: &ClusterParams) -> bool {
 
 /// Groups the documents into stories. Each story lists its members in index order; stories are
 /// ordered by their first member.
-pub fn cluster(sims: &[Similarity], docs: &Docs, p: &ClusterParams) -> Vec<Vec<u32>> {
+pub fn cluster(sims: &[Similarity], docs: &Docs, p: &ClusterParams) -> Vec<Group> {
     let n = docs.shingles.len();
     let edges: Vec<(u32, u32)> = sims
         .iter()
@@ -102,7 +119,8 @@ pub fn cluster(sims: &[Similarity], docs: &Docs, p: &ClusterParams) -> Vec<Vec<u
         adjacency[a as usize].push(b);
         adjacency[b as usize].push(a);
     }
-    let mut out: Vec<Vec<u32>> = all_components(&adjacency)
+    // Components are sorted, and refinement keeps a sorted group's order.
+    let mut out: Vec<Group> = all_components(&adjacency)
         .into_par_iter()
         .flat_map_iter(|component| {
             let mut groups = Vec::new();
@@ -110,10 +128,8 @@ pub fn cluster(sims: &[Similarity], docs: &Docs, p: &ClusterParams) -> Vec<Vec<u
             groups
         })
         .collect();
-    for g in &mut out {
-        g.sort_unstable();
-    }
-    out.sort_by_key(|g| g[0]);
+    debug_assert!(out.iter().all(|g| g.members.is_sorted()));
+    out.sort_by_key(|g| g.members[0]);
     out
 }
 
@@ -166,19 +182,19 @@ fn components(nodes: &[u32], adjacency: &[Vec<u32>]) -> Vec<Vec<u32>> {
     out
 }
 
-/// Splits a connected group until every member reaches its group's center.
+/// Splits a connected group (sorted) until every member reaches its group's center.
 fn refine(
     component: Vec<u32>,
     adjacency: &[Vec<u32>],
     docs: &Docs,
     p: &ClusterParams,
-    out: &mut Vec<Vec<u32>>,
+    out: &mut Vec<Group>,
 ) {
     let mut queue = vec![component];
     let mut rounds = 0;
     while let Some(group) = queue.pop() {
         if group.len() <= 2 || rounds >= MAX_REFINE_ROUNDS {
-            out.push(group);
+            out.push(Group::new(group, docs.shingles));
             continue;
         }
         rounds += 1;
@@ -203,8 +219,13 @@ fn refine(
             j.max(c) >= p.center_floor
                 && dates_allow(docs.days[d as usize], docs.days[center], j, p)
         });
-        out.push(keep);
-        if !rest.is_empty() {
+        if rest.is_empty() {
+            out.push(Group {
+                members: keep,
+                coverage,
+            });
+        } else {
+            out.push(Group::new(keep, docs.shingles));
             queue.extend(components(&rest, adjacency));
         }
     }
@@ -225,6 +246,10 @@ mod tests {
 
     fn set(range: std::ops::Range<u32>) -> Vec<u32> {
         range.collect()
+    }
+
+    fn members(groups: &[Group]) -> Vec<Vec<u32>> {
+        groups.iter().map(|g| g.members.clone()).collect()
     }
 
     #[test]
@@ -277,7 +302,7 @@ mod tests {
             sim(1, 4, 0.1, 0.1),
         ];
         let got = cluster(&sims, &docs, &ClusterParams::default());
-        assert_eq!(got, vec![vec![0, 2, 3], vec![1], vec![4]]);
+        assert_eq!(members(&got), vec![vec![0, 2, 3], vec![1], vec![4]]);
     }
 
     #[test]
@@ -312,13 +337,19 @@ mod tests {
             "every edge of the chain passes"
         );
         let got = cluster(&sims, &docs, &p);
-        assert_eq!(got, vec![vec![0, 1, 2, 3], vec![4]]);
+        assert_eq!(members(&got), vec![vec![0, 1, 2, 3], vec![4]]);
+        // Each group carries its members' coverage, as computed for the group alone: the
+        // refined group {0, 1, 2, 3} is not the component it came from.
+        for g in &got {
+            assert_eq!(g.coverage, shared_coverage(&g.members, &shingles));
+        }
+        assert_eq!(got[0].coverage, [200, 200, 240, 40]);
         let no_refinement = ClusterParams {
             center_floor: 0.0,
             ..p
         };
         assert_eq!(
-            cluster(&sims, &docs, &no_refinement),
+            members(&cluster(&sims, &docs, &no_refinement)),
             vec![vec![0, 1, 2, 3, 4]]
         );
     }
