@@ -4,6 +4,7 @@
 //! skipped; symlinks are followed and loops reported. Files named directly are always read,
 //! whatever their extension; files found in folders are kept when their extension is accepted.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use super::{InputFile, Skip, SkipReason, io_reason};
@@ -84,7 +85,10 @@ pub enum Origin {
 pub struct Expander<'a> {
     filter: &'a ExtFilter,
     out: Expanded,
-    seen: std::collections::HashSet<PathBuf>,
+    /// The files found so far, from the second path added on: one path's walk never lists a
+    /// file twice, and a million-file folder need not be hashed (a second of listing time).
+    seen: Option<std::collections::HashSet<PathBuf>>,
+    added: usize,
 }
 
 impl<'a> Expander<'a> {
@@ -92,7 +96,8 @@ impl<'a> Expander<'a> {
         Expander {
             filter,
             out: Expanded::default(),
-            seen: Default::default(),
+            seen: None,
+            added: 0,
         }
     }
 
@@ -108,6 +113,13 @@ impl<'a> Expander<'a> {
 
     /// Adds one path: a file, or a folder walked recursively.
     pub fn add(&mut self, arg: &Path, origin: Origin) {
+        self.added += 1;
+        if self.added == 2 {
+            self.seen = Some(self.out.files.iter().map(|f| f.path.clone()).collect());
+        }
+        let is_new = |seen: &mut Option<std::collections::HashSet<PathBuf>>, path: &Path| {
+            seen.as_mut().is_none_or(|s| s.insert(path.to_path_buf()))
+        };
         let out = &mut self.out;
         let shown = arg.to_string_lossy().into_owned();
         let meta = match std::fs::metadata(arg) {
@@ -129,7 +141,7 @@ impl<'a> Expander<'a> {
             }
         };
         if !meta.is_dir() {
-            if self.seen.insert(arg.to_path_buf()) {
+            if is_new(&mut self.seen, arg) {
                 out.files.push(InputFile {
                     path: arg.to_path_buf(),
                     display: shown,
@@ -154,8 +166,8 @@ impl<'a> Expander<'a> {
                         out.ignored_by_ext += 1;
                         continue;
                     }
-                    let path = e.path().to_path_buf();
-                    if self.seen.insert(path.clone()) {
+                    if is_new(&mut self.seen, e.path()) {
+                        let path = e.path().to_path_buf();
                         let display = path.to_string_lossy().into_owned();
                         out.files.push(InputFile { path, display });
                     }
@@ -179,7 +191,7 @@ impl<'a> Expander<'a> {
                 }
             }
         }
-        out.files[first_file..].sort_unstable_by(|a, b| walk_order(&a.path, &b.path));
+        out.files[first_file..].par_sort_unstable_by(|a, b| walk_order(&a.path, &b.path));
         out.skipped[first_skip..].sort_by(|a, b| a.path.cmp(&b.path));
     }
 }
@@ -262,6 +274,40 @@ mod tests {
         assert!(only.accepts(Path::new("x.tsv")));
         assert!(!only.accepts(Path::new("x.txt")));
         assert!(ExtFilter::parse("*").accepts(Path::new("x.bin")));
+    }
+
+    #[test]
+    fn a_file_reached_twice_is_listed_once_where_first_reached() {
+        let dir = std::env::temp_dir().join(format!("nd-walk-twice-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        for f in ["a.txt", "sub/b.txt", "sub/c.txt"] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let names = |args: &[PathBuf]| -> Vec<String> {
+            expand(args, &ExtFilter::default())
+                .files
+                .iter()
+                .map(|f| {
+                    f.path
+                        .strip_prefix(&dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        };
+        // A file, then its folder, then the folder's parent; and the other way round.
+        let (c, sub) = (dir.join("sub/c.txt"), dir.join("sub"));
+        assert_eq!(
+            names(&[c.clone(), sub.clone(), dir.clone()]),
+            ["sub/c.txt", "sub/b.txt", "a.txt"]
+        );
+        assert_eq!(
+            names(&[dir.clone(), sub, c]),
+            ["a.txt", "sub/b.txt", "sub/c.txt"]
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
