@@ -276,6 +276,20 @@ mod tests {
         assert!(ExtFilter::parse("*").accepts(Path::new("x.bin")));
     }
 
+    /// The files' paths under `dir`.
+    fn relative(files: &[InputFile], dir: &Path) -> Vec<String> {
+        files
+            .iter()
+            .map(|f| {
+                f.path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect()
+    }
+
     #[test]
     fn a_file_reached_twice_is_listed_once_where_first_reached() {
         let dir = std::env::temp_dir().join(format!("nd-walk-twice-{}", std::process::id()));
@@ -284,19 +298,7 @@ mod tests {
         for f in ["a.txt", "sub/b.txt", "sub/c.txt"] {
             std::fs::write(dir.join(f), "x").unwrap();
         }
-        let names = |args: &[PathBuf]| -> Vec<String> {
-            expand(args, &ExtFilter::default())
-                .files
-                .iter()
-                .map(|f| {
-                    f.path
-                        .strip_prefix(&dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned()
-                })
-                .collect()
-        };
+        let names = |args: &[PathBuf]| relative(&expand(args, &ExtFilter::default()).files, &dir);
         // A file, then its folder, then the folder's parent; and the other way round.
         let (c, sub) = (dir.join("sub/c.txt"), dir.join("sub"));
         assert_eq!(
@@ -330,17 +332,7 @@ mod tests {
         }
         let missing = dir.join("nope");
         let got = expand(&[dir.clone(), missing], &ExtFilter::default());
-        let names: Vec<_> = got
-            .files
-            .iter()
-            .map(|f| {
-                f.path
-                    .strip_prefix(&dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
+        let names = relative(&got.files, &dir);
         // The folder's entries in name order, depth first: `sub` before `sub-z`.
         assert_eq!(names, ["a.txt", "b.txt", "sub/c.html", "sub-z/e.txt"]);
         assert_eq!(got.missing_args, 1);
