@@ -85,8 +85,9 @@ pub enum Origin {
 pub struct Expander<'a> {
     filter: &'a ExtFilter,
     out: Expanded,
-    /// The files found so far, from the second path added on: one path's walk never lists a
-    /// file twice, and a million-file folder need not be hashed (a second of listing time).
+    /// The paths found so far, from the second path added on: one walk never lists a path
+    /// twice (a file reached through a symlinked folder has another path, kept as before), so a
+    /// million-file folder need not be hashed (a second of listing time).
     seen: Option<std::collections::HashSet<PathBuf>>,
     added: usize,
 }
@@ -291,7 +292,7 @@ mod tests {
     }
 
     #[test]
-    fn a_file_reached_twice_is_listed_once_where_first_reached() {
+    fn a_path_reached_twice_is_listed_once_where_first_reached() {
         let dir = std::env::temp_dir().join(format!("nd-walk-twice-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("sub")).unwrap();
