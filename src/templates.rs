@@ -13,7 +13,8 @@
 //! page it is on, or found on fewer than `min_docs` pages, is not recognized.
 //!
 //! Cost: a sort of all paragraph keys, then one examination per distinct sample (the
-//! paragraphs of one story share it), each O(sample² × paragraphs). Linear in the corpus.
+//! paragraphs of one story share it), each O(sample² × paragraphs × log shingles). Linear in
+//! the corpus.
 
 use std::collections::HashSet;
 
@@ -141,8 +142,8 @@ fn unrelated(
 
 /// How many of a sample's documents hold each paragraph: every document's distinct paragraph
 /// keys, together and sorted. Built in O(P log P) for P paragraphs in the sample; comparing
-/// every paragraph with every other document's paragraphs cost O(P²) and made a sample of long
-/// pages (thousands of paragraphs each) take billions of steps.
+/// every paragraph with every other document's paragraphs cost O(P²): 257 ms against 7.7 ms
+/// for a sample of eight pages of 4,000 paragraphs, and growing with the square beyond.
 struct Holders(Vec<u64>);
 
 impl Holders {
