@@ -29,6 +29,35 @@ pub enum CanonicalRule {
     Earliest,
 }
 
+/// Jaccard similarity to the canonical version from which a member is a `copy`.
+pub const COPY_JACCARD: f64 = 0.9;
+
+/// How a member relates to its story's canonical version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    /// The canonical version itself.
+    Canonical,
+    /// Near-identical text: Jaccard similarity of at least [`COPY_JACCARD`].
+    Copy,
+    /// A near-duplicate version, joined by text overlap (a trim, an edit, a re-scrape).
+    Version,
+    /// Another version of the story that shares less text (a write-thru, an outlet's rewrite),
+    /// joined by story evidence.
+    SameStory,
+}
+
+impl Relation {
+    /// The name printed in the output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Relation::Canonical => "canonical",
+            Relation::Copy => "copy",
+            Relation::Version => "version",
+            Relation::SameStory => "same_story",
+        }
+    }
+}
+
 /// One version inside a story.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
@@ -37,6 +66,11 @@ pub struct Member {
     pub similarity: f64,
     /// Jaccard similarity between this member and the canonical.
     pub jaccard: f64,
+    pub relation: Relation,
+    /// For a `same_story` member: how its version group joined the story (the evidence between
+    /// its group's representative and the story's center group's, or for a member of the
+    /// center's group, how the canonical's group joined).
+    pub link: Option<crate::story::Link>,
 }
 
 /// A story: its canonical member and merged fields. Plain data for the output stage.
@@ -98,6 +132,8 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
     let Group {
         members: group,
         coverage,
+        version,
+        links,
     } = group;
     let score = |i: usize| {
         let d = group[i] as usize;
@@ -125,21 +161,37 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
     let canonical = group[canonical_pos];
     let canon_set = &shingles[canonical as usize];
 
+    let canon_version = version[canonical_pos];
+    let link_of = |v: u32| links.get((v as usize).wrapping_sub(1)).copied();
     let mut members: Vec<Member> = group
         .iter()
-        .map(|&d| {
+        .zip(version)
+        .map(|(&d, &v)| {
             if d == canonical {
                 return Member {
                     doc: d,
                     similarity: 1.0,
                     jaccard: 1.0,
+                    relation: Relation::Canonical,
+                    link: None,
                 };
             }
             let (jaccard, containment) = similarity(&shingles[d as usize], canon_set);
+            let (relation, link) = if jaccard >= COPY_JACCARD {
+                (Relation::Copy, None)
+            } else if v == canon_version {
+                (Relation::Version, None)
+            } else if v == 0 {
+                (Relation::SameStory, link_of(canon_version))
+            } else {
+                (Relation::SameStory, link_of(v))
+            };
             Member {
                 doc: d,
                 similarity: containment,
                 jaccard,
+                relation,
+                link,
             }
         })
         .collect();

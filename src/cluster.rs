@@ -36,6 +36,8 @@ pub struct ClusterParams {
     pub center_floor: f64,
     /// Versions whose dates are further apart than this never join.
     pub max_days: Option<u32>,
+    /// How version groups are then joined into stories ([`crate::story`]).
+    pub stories: crate::story::StoryParams,
 }
 
 impl Default for ClusterParams {
@@ -46,6 +48,7 @@ impl Default for ClusterParams {
             min_containment_shingles: 20,
             center_floor: 0.3,
             max_days: None,
+            stories: crate::story::StoryParams::default(),
         }
     }
 }
@@ -53,17 +56,35 @@ impl Default for ClusterParams {
 /// One story's members, in index order, and each member's shared coverage (how many of its
 /// shingles another member also holds, [`shared_coverage`]): refinement needs it to find the
 /// center, and the canonical stage to pick the canonical version, so it is computed once.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// A story joined from several version groups by story evidence ([`crate::story`]) also says
+/// which version group each member came from and how each group joined.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub members: Vec<u32>,
     pub coverage: Vec<usize>,
+    /// For each member, its version group within the story: 0 for the center's group, `i` for
+    /// the group that joined through `links[i - 1]`.
+    pub version: Vec<u32>,
+    /// How each version group other than the center's joined.
+    pub links: Vec<crate::story::Link>,
 }
 
 impl Group {
-    /// A group of sorted members, with their coverage.
+    /// A group of sorted members, with their coverage, all of one version group.
     pub fn new(members: Vec<u32>, shingles: &[Vec<crate::shingle::Shingle>]) -> Group {
         let coverage = shared_coverage(&members, shingles);
-        Group { members, coverage }
+        Group::with_coverage(members, coverage)
+    }
+
+    /// A group of sorted members whose coverage is known, all of one version group.
+    pub fn with_coverage(members: Vec<u32>, coverage: Vec<usize>) -> Group {
+        Group {
+            version: vec![0; members.len()],
+            members,
+            coverage,
+            links: Vec::new(),
+        }
     }
 }
 
@@ -220,10 +241,7 @@ fn refine(
                 && dates_allow(docs.days[d as usize], docs.days[center], j, p)
         });
         if rest.is_empty() {
-            out.push(Group {
-                members: keep,
-                coverage,
-            });
+            out.push(Group::with_coverage(keep, coverage));
         } else {
             out.push(Group::new(keep, docs.shingles));
             queue.extend(components(&rest, adjacency));

@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage, plain data between them:
 //! [`input`] (paths → bytes → text) → [`normalize`] (text → [`normalize::Article`]) →
 //! [`shingle`] and [`minhash`] (fingerprints) → [`candidates`] (pairs) → [`verify`] (exact
-//! similarities) → [`cluster`] (stories) → [`canonical`] (records) → [`output`] (JSON).
+//! similarities) → [`cluster`] (version groups) → [`story`] (stories, by the [`evidence`] taken
+//! from each article at reading) → [`canonical`] (records) → [`output`] (JSON).
 //! [`pipeline::run`] strings them together; [`app`] runs a command line; [`progress`] draws its
 //! progress bar; [`eval`] scores a clustering against a gold standard.
 
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod cluster;
 pub mod config;
 pub mod eval;
+pub mod evidence;
 pub mod input;
 pub mod minhash;
 pub mod normalize;
@@ -22,5 +24,6 @@ pub mod pipeline;
 pub mod progress;
 pub mod shingle;
 pub mod spill;
+pub mod story;
 pub mod templates;
 pub mod verify;

@@ -1,4 +1,4 @@
-//! Stage 8: the JSON output, version 1. The only module that writes to stdout, and the one that
+//! Stage 8: the JSON output, version 2. The only module that writes to stdout, and the one that
 //! writes output files (`-o`, `--stats-json`), atomically. Also the statistics of a run
 //! (`--stats`, `--stats-json`) and the report of `eval` (a table or JSON), at the end.
 //!
@@ -18,7 +18,7 @@ use crate::normalize::{Article, Timestamp};
 use crate::pipeline::Stats;
 
 /// Output contract version, printed by `--version` and in the README.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// How records are laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -57,6 +57,44 @@ pub struct MemberRecord<'a> {
     pub jaccard: f64,
     pub date: Option<Timestamp>,
     pub title: Option<&'a str>,
+    /// `canonical`, `copy`, `version` or `same_story`.
+    pub relation: &'static str,
+    /// For `same_story` members: the evidence that joined the member's version group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceRecord>,
+}
+
+/// The story evidence of a `same_story` member, as printed.
+#[derive(Debug, Serialize)]
+pub struct EvidenceRecord {
+    /// The model's probability that the two versions are one story.
+    pub score: f64,
+    pub containment: f64,
+    pub jaccard: f64,
+    /// Jaccard similarity of the headlines' words; null when either is unknown or a site name.
+    pub headline: Option<f64>,
+    pub lede: f64,
+    pub quotes: usize,
+    pub terms: f64,
+    pub days_apart: Option<i64>,
+    pub same_place: Option<bool>,
+}
+
+impl EvidenceRecord {
+    fn new(link: &crate::story::Link) -> EvidenceRecord {
+        let e = &link.evidence;
+        EvidenceRecord {
+            score: round4(link.probability),
+            containment: round4(e.containment),
+            jaccard: round4(e.jaccard),
+            headline: e.headline.map(round4),
+            lede: round4(e.lede),
+            quotes: e.quotes,
+            terms: round4(e.terms),
+            days_apart: e.days_apart,
+            same_place: e.same_place,
+        }
+    }
 }
 
 fn round4(x: f64) -> f64 {
@@ -87,6 +125,8 @@ pub fn record<'a>(story: &'a Story, articles: &'a [Article]) -> StoryRecord<'a> 
                     jaccard: round4(m.jaccard),
                     date: a.header.date(),
                     title: a.header.title.as_deref(),
+                    relation: m.relation.name(),
+                    evidence: m.link.as_ref().map(EvidenceRecord::new),
                 }
             })
             .collect(),

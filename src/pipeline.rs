@@ -10,10 +10,11 @@ use rayon::prelude::*;
 
 use crate::canonical::{self, Story};
 use crate::config::Config;
+use crate::evidence::{self, Evidence};
 use crate::input::{self, DecodeError, InputFile, Skip, SkipReason, Source};
 use crate::normalize::{self, Article};
 use crate::shingle::{ParagraphKey, Shingle};
-use crate::{candidates, cluster, shingle, spill, templates, verify};
+use crate::{candidates, cluster, shingle, spill, story, templates, verify};
 
 /// What a run produced.
 #[derive(Debug, Default)]
@@ -88,6 +89,7 @@ struct Doc {
     article: Article,
     shingles: Vec<Shingle>,
     paragraphs: Vec<ParagraphKey>,
+    evidence: Evidence,
     body_hash: u64,
     /// Where to read the body again, when it was dropped.
     reread: Option<PathBuf>,
@@ -175,6 +177,8 @@ pub struct Prepared {
     pub dropped: Dropped,
     /// Sorted, deduplicated shingle hashes per article.
     pub shingles: Vec<Vec<Shingle>>,
+    /// Story evidence per article (headline, lede, quotations, terms, dateline place).
+    pub evidence: Vec<Evidence>,
     /// Verified pairs whose Jaccard or containment reached the floor they were verified at.
     pub similarities: Vec<verify::Similarity>,
     pub skipped: Vec<Skip>,
@@ -224,6 +228,7 @@ pub fn finish(
         body_hashes,
         dropped,
         shingles,
+        evidence,
         similarities,
         skipped,
         missing_args,
@@ -233,6 +238,7 @@ pub fn finish(
     // they would live to the end of this function (on a million articles, 1.8 GB of shingles
     // under 0.7 GB of texts read again set the run's memory peak).
     drop(shingles);
+    drop(evidence);
     drop(similarities);
     for stage in stages {
         stats.stages.push(stage);
@@ -440,13 +446,26 @@ pub fn stories(
     let groups = cluster::cluster(&prepared.similarities, &docs, params);
     let cluster_time = clock.elapsed();
     let clock = Instant::now();
+    let input = story::Input {
+        evidence: &prepared.evidence,
+        shingles: &prepared.shingles,
+        days: &days,
+        similarities: &prepared.similarities,
+    };
+    let groups = story::merge(groups, &input, &params.stories);
+    let story_time = clock.elapsed();
+    let clock = Instant::now();
     let versions = canonical::Versions {
         articles: &prepared.articles,
         body_hashes: &prepared.body_hashes,
         shingles: &prepared.shingles,
     };
     let stories = canonical::build(&groups, versions, rule);
-    let stages = vec![("cluster", cluster_time), ("canonical", clock.elapsed())];
+    let stages = vec![
+        ("cluster", cluster_time),
+        ("stories", story_time),
+        ("canonical", clock.elapsed()),
+    ];
     (stories, stages)
 }
 
@@ -493,6 +512,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                         return Err(skip(SkipReason::NoText));
                     }
                     let body_hash = canonical::body_hash(&article.body);
+                    let evidence = evidence::of(&article);
                     let size = article.body.len();
                     let (reread, spilled) = match src {
                         Source::File(f)
@@ -509,6 +529,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                         article,
                         shingles,
                         paragraphs,
+                        evidence,
                         body_hash,
                         reread,
                         spilled,
@@ -526,6 +547,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     let (mut body_hashes, mut reread) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut spilled = Vec::with_capacity(n);
     let mut paragraphs = Vec::with_capacity(n);
+    let mut evidence = Vec::with_capacity(n);
     for r in loaded {
         match r {
             Ok((d, len)) => {
@@ -534,6 +556,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                 articles.push(d.article);
                 shingles.push(d.shingles);
                 paragraphs.push(d.paragraphs);
+                evidence.push(d.evidence);
                 body_hashes.push(d.body_hash);
                 reread.push(d.reread);
                 spilled.push(d.spilled);
@@ -597,6 +620,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
         body_hashes,
         dropped,
         shingles,
+        evidence,
         similarities,
         skipped,
         missing_args: gathered.missing_args,

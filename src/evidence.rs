@@ -1,0 +1,285 @@
+//! Per-article story evidence, taken while the text is in memory: what tells a write-thru or an
+//! outlet's edit of a story from a sibling story on the same topic, beyond shingle overlap.
+//!
+//! Each article keeps a few small sorted sets of 32-bit hashes (a few hundred bytes):
+//! - the headline's words and the whole normalized headline;
+//! - the lede: 3-word shingles of the first sentence (a write-thru usually keeps it);
+//! - quotations: 4-word shingles inside quotation marks (quotes survive rewrites);
+//! - distinctive terms: capitalized words that do not open a sentence, and numbers (names,
+//!   places, figures: what differs between two shootings or two earthquakes);
+//! - the dateline's place.
+//!
+//! Corpus-wide facts (how rare a term is, which titles are site names) are computed by the
+//! story stage (`crate::story`) from these sets.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::normalize::Article;
+
+/// At most this many distinctive terms are kept per article, the first met (the lede's first).
+pub const MAX_TERMS: usize = 48;
+/// At most this many quotation shingles are kept per article.
+pub const MAX_QUOTE_SHINGLES: usize = 64;
+/// The lede is the first sentence, cut at this many words.
+pub const LEDE_WORDS: usize = 40;
+/// A headline needs this many words to say anything (shorter titles are section names or
+/// placeholders).
+pub const MIN_TITLE_WORDS: usize = 3;
+
+/// What an article offers as story evidence. Every set is sorted and deduplicated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// XXH3 of the normalized headline (its lower-cased words in order); none without a
+    /// headline of [`MIN_TITLE_WORDS`] words.
+    pub title_key: Option<u32>,
+    /// The headline's words, lower-cased, stop words left out.
+    pub title_words: Box<[u32]>,
+    /// 3-word shingles of the lede.
+    pub lede: Box<[u32]>,
+    /// 4-word shingles inside quotation marks.
+    pub quotes: Box<[u32]>,
+    /// Distinctive terms: capitalized words not opening a sentence, and numbers, lower-cased.
+    pub terms: Box<[u32]>,
+    /// The dateline's place (`BEIRUT`), lower-cased.
+    pub place: Option<u32>,
+}
+
+fn h32(s: &str) -> u32 {
+    xxh3_64(s.as_bytes()) as u32
+}
+
+fn sorted(mut v: Vec<u32>) -> Box<[u32]> {
+    v.sort_unstable();
+    v.dedup();
+    v.into_boxed_slice()
+}
+
+/// Words too common to say anything in a headline.
+const STOP: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "he", "her",
+    "his", "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "to", "was",
+    "were", "will", "with", "after", "over", "says", "say", "said", "new", "up", "out",
+];
+
+/// Words of a text: runs of letters and digits (apostrophes inside a word kept).
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|w| w.trim_matches(|c| c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+}
+
+fn lower(w: &str) -> String {
+    w.to_lowercase()
+}
+
+/// Shingles of `k` lower-cased words.
+fn word_shingles(ws: &[String], k: usize, out: &mut Vec<u32>) {
+    if ws.len() < k {
+        if !ws.is_empty() {
+            out.push(h32(&ws.join(" ")));
+        }
+        return;
+    }
+    for w in ws.windows(k) {
+        out.push(h32(&w.join(" ")));
+    }
+}
+
+/// The normalized headline and its content words.
+fn title_evidence(title: &str) -> (Option<u32>, Box<[u32]>) {
+    let ws: Vec<String> = words(title).map(lower).collect();
+    if ws.len() < MIN_TITLE_WORDS {
+        return (None, Box::default());
+    }
+    let key = h32(&ws.join(" "));
+    let content = ws
+        .iter()
+        .filter(|w| !STOP.contains(&w.as_str()))
+        .map(|w| h32(w))
+        .collect();
+    (Some(key), sorted(content))
+}
+
+/// The first sentence of the body: up to the first sentence end after four words, at most
+/// [`LEDE_WORDS`] words.
+fn lede(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let first = body
+        .split("\n\n")
+        .find(|p| p.split_whitespace().count() >= 4);
+    for token in first.unwrap_or("").split_whitespace() {
+        out.extend(words(token).map(lower));
+        let ends = token.ends_with(['.', '!', '?']) || token.ends_with(".\"");
+        if out.len() >= LEDE_WORDS || (ends && out.len() >= 4 && !is_abbreviation(token)) {
+            break;
+        }
+    }
+    out.truncate(LEDE_WORDS);
+    out
+}
+
+/// `Mr.`, `U.S.`, `Jan.`: a period that does not end a sentence.
+fn is_abbreviation(token: &str) -> bool {
+    let t = token.trim_end_matches(['.', '"']);
+    t.contains('.') || (t.len() <= 3 && t.chars().next().is_some_and(char::is_uppercase))
+}
+
+/// Quotations of four words or more, as 4-word shingles.
+fn quotes(body: &str, out: &mut Vec<u32>) {
+    for para in body.split("\n\n") {
+        let mut rest = para;
+        while out.len() < MAX_QUOTE_SHINGLES {
+            let Some(open) = rest.find(['"', '“']) else {
+                break;
+            };
+            let after = &rest[open + rest[open..].chars().next().map_or(1, char::len_utf8)..];
+            let Some(close) = after.find(['"', '”']) else {
+                break;
+            };
+            let ws: Vec<String> = words(&after[..close]).map(lower).collect();
+            if ws.len() >= 4 {
+                word_shingles(&ws, 4, out);
+            }
+            rest = &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
+        }
+    }
+    out.truncate(MAX_QUOTE_SHINGLES);
+}
+
+/// Names and numbers: words starting with a capital letter that do not open a sentence, and
+/// words holding a digit. The first [`MAX_TERMS`] distinct ones.
+fn terms(body: &str) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::new();
+    for para in body.split("\n\n") {
+        let mut sentence_start = true;
+        for token in para.split_whitespace() {
+            let opens = sentence_start;
+            sentence_start =
+                token.ends_with(['.', '!', '?', ':']) && !is_abbreviation(token) || token == "-";
+            for (i, w) in words(token).enumerate() {
+                let first = w.chars().next().unwrap_or(' ');
+                let digit = w.chars().any(|c| c.is_ascii_digit());
+                let name = first.is_uppercase() && !(opens && i == 0) && w.chars().count() > 1;
+                // An all-capital token of many letters is a shouted heading or an agency
+                // sign, not a name; it still counts when short (`UN`, `FBI`).
+                let shouted = w.chars().count() > 5 && w.chars().all(|c| !c.is_lowercase());
+                if (name && !shouted) || (digit && w.len() >= 2) {
+                    let hash = h32(&lower(w));
+                    if !out.contains(&hash) {
+                        out.push(hash);
+                        if out.len() >= MAX_TERMS {
+                            return out;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The evidence of one article.
+pub fn of(article: &Article) -> Evidence {
+    let (title_key, title_words) = article
+        .header
+        .title
+        .as_deref()
+        .map_or((None, Box::default()), title_evidence);
+    let mut lede_shingles = Vec::new();
+    word_shingles(&lede(&article.body), 3, &mut lede_shingles);
+    let mut quote_shingles = Vec::new();
+    quotes(&article.body, &mut quote_shingles);
+    let place = article
+        .header
+        .dateline
+        .as_deref()
+        .map(|p| words(p).map(lower).collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .map(|p| h32(&p));
+    Evidence {
+        title_key,
+        title_words,
+        lede: sorted(lede_shingles),
+        quotes: sorted(quote_shingles),
+        terms: sorted(terms(&article.body)),
+        place,
+    }
+}
+
+/// Size of the intersection of two sorted sets.
+pub fn shared(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{Format, Header};
+
+    fn article(title: &str, body: &str) -> Article {
+        Article {
+            path: "a.txt".into(),
+            format: Format::Text,
+            header: Header {
+                title: Some(title.into()),
+                dateline: Some("BEIRUT".into()),
+                ..Header::default()
+            },
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn lede_is_the_first_sentence() {
+        let ws = lede("Short.\n\nMr. Smith went to Washington on Monday. He left on Tuesday.");
+        assert_eq!(ws.join(" "), "mr smith went to washington on monday");
+    }
+
+    #[test]
+    fn terms_are_names_and_numbers_not_sentence_openers() {
+        let e = of(&article(
+            "Quake hits Chile",
+            "The quake struck near Valparaiso at 3 a.m. Officials said 12 people died.",
+        ));
+        let want = sorted(vec![h32("valparaiso"), h32("12")]);
+        assert_eq!(e.terms, want);
+    }
+
+    #[test]
+    fn quotes_give_shingles_and_short_quotes_do_not() {
+        let e = of(&article(
+            "x y z",
+            "He said \"we will rebuild this town\" and \"no\" later. “Curly quotes count too here.”",
+        ));
+        // "we will rebuild this town": 2 shingles; the curly one: 2 shingles; "no": none.
+        assert_eq!(e.quotes.len(), 4);
+    }
+
+    #[test]
+    fn headline_key_ignores_case_and_punctuation_and_short_titles_have_none() {
+        let a = of(&article("Quake hits Chile, 12 dead", "x"));
+        let b = of(&article("QUAKE HITS CHILE — 12 DEAD", "x"));
+        assert_eq!(a.title_key, b.title_key);
+        assert!(a.title_key.is_some());
+        assert_eq!(of(&article("Home page", "x")).title_key, None);
+        assert_eq!(a.place, Some(h32("beirut")));
+    }
+
+    #[test]
+    fn shared_counts_common_elements() {
+        assert_eq!(shared(&[1, 3, 5, 7], &[3, 4, 5, 8]), 2);
+        assert_eq!(shared(&[], &[1]), 0);
+    }
+}

@@ -1,0 +1,334 @@
+//! The evidence between two versions, as named values and as the model's feature vector.
+//!
+//! Corpus-wide facts come first: how rare each distinctive term is among the version groups
+//! ([`Rarity`]), and which titles are a site's or section's name rather than a headline
+//! ([`site_titles`]).
+
+use std::collections::HashSet;
+
+use crate::evidence::{Evidence, shared};
+use crate::shingle::Shingle;
+use crate::verify::similarity;
+
+/// How many version groups hold each distinctive term (a story's many copies count once).
+#[derive(Debug, Default)]
+pub struct Rarity {
+    /// (term, number of groups holding it), sorted by term.
+    counts: Vec<(u32, u32)>,
+    groups: usize,
+}
+
+impl Rarity {
+    /// Counts terms over one term set per version group.
+    pub fn new<'a>(sets: impl Iterator<Item = &'a [u32]>) -> Rarity {
+        let mut all: Vec<u32> = Vec::new();
+        let mut groups = 0;
+        for s in sets {
+            all.extend_from_slice(s);
+            groups += 1;
+        }
+        all.sort_unstable();
+        let counts = all
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len() as u32))
+            .collect();
+        Rarity { counts, groups }
+    }
+
+    /// Number of version groups holding `term` (at least 1: a term seen nowhere is as rare as
+    /// one seen once).
+    pub fn count(&self, term: u32) -> u32 {
+        match self.counts.binary_search_by_key(&term, |&(t, _)| t) {
+            Ok(i) => self.counts[i].1,
+            Err(_) => 1,
+        }
+    }
+
+    /// Inverse document frequency, ln(groups / count), at least 0.
+    pub fn idf(&self, term: u32) -> f64 {
+        let n = self.groups.max(1) as f64;
+        (n / f64::from(self.count(term))).ln().max(0.0)
+    }
+}
+
+/// Everything the evidence between two documents is computed from.
+pub struct Corpus<'a> {
+    pub evidence: &'a [Evidence],
+    pub shingles: &'a [Vec<Shingle>],
+    /// Days since the epoch of each document's own date.
+    pub days: &'a [Option<i64>],
+    pub rarity: Rarity,
+    /// Title keys that are site or section names (see [`site_titles`]).
+    pub site_titles: HashSet<u32>,
+}
+
+impl Corpus<'_> {
+    /// The document's headline key, unless it has none or it is a site name.
+    pub fn headline(&self, doc: u32) -> Option<u32> {
+        self.evidence[doc as usize]
+            .title_key
+            .filter(|k| !self.site_titles.contains(k))
+    }
+
+    /// IDF-weighted overlap of two documents' distinctive terms (see [`term_overlap`]).
+    pub fn term_overlap(&self, a: u32, b: u32) -> f64 {
+        term_overlap(self.evidence, &self.rarity, a, b)
+    }
+}
+
+/// IDF-weighted overlap of two documents' distinctive terms: the weight of the shared terms
+/// over the smaller of the two sets' weights.
+pub fn term_overlap(evidence: &[Evidence], rarity: &Rarity, a: u32, b: u32) -> f64 {
+    let (ta, tb) = (&evidence[a as usize].terms, &evidence[b as usize].terms);
+    let weight = |s: &[u32]| s.iter().map(|&t| rarity.idf(t)).sum::<f64>();
+    let (wa, wb) = (weight(ta), weight(tb));
+    if wa <= 0.0 || wb <= 0.0 {
+        return 0.0;
+    }
+    let common: f64 = ta
+        .iter()
+        .filter(|t| tb.binary_search(t).is_ok())
+        .map(|&t| rarity.idf(t))
+        .sum();
+    common / wa.min(wb)
+}
+
+/// A title held by at least this many documents in different version groups is examined as a
+/// possible site name.
+pub const SITE_TITLE_MIN_GROUPS: usize = 3;
+/// At most this many of a title's holders are compared pair by pair.
+const SITE_TITLE_SAMPLE: usize = 8;
+
+/// Titles that are site or section names: held by [`SITE_TITLE_MIN_GROUPS`] or more version
+/// groups that are otherwise unrelated. Of a sample of the holders (one per group, the first
+/// by index), fewer than half of the pairs share a third of their distinctive terms' weight or
+/// a fifth of their text. A real headline carried by several versions of one story passes: its
+/// holders share names and text. Bounded: at most 28 pairs per title.
+pub fn site_titles(
+    evidence: &[Evidence],
+    group_of: &[u32],
+    shingles: &[Vec<Shingle>],
+    rarity: &Rarity,
+) -> HashSet<u32> {
+    let mut holders: Vec<(u32, u32, u32)> = evidence
+        .iter()
+        .enumerate()
+        .filter_map(|(d, e)| e.title_key.map(|k| (k, group_of[d], d as u32)))
+        .collect();
+    holders.sort_unstable();
+    let mut out = HashSet::new();
+    for run in holders.chunk_by(|a, b| a.0 == b.0) {
+        // One holder per group, the first by index.
+        let mut sample: Vec<u32> = run
+            .chunk_by(|a, b| a.1 == b.1)
+            .map(|g| g.iter().map(|h| h.2).min().unwrap_or(0))
+            .collect();
+        if sample.len() < SITE_TITLE_MIN_GROUPS {
+            continue;
+        }
+        sample.sort_unstable();
+        sample.truncate(SITE_TITLE_SAMPLE);
+        let (mut related, mut pairs) = (0, 0);
+        for (i, &a) in sample.iter().enumerate() {
+            for &b in &sample[i + 1..] {
+                pairs += 1;
+                let terms = term_overlap(evidence, rarity, a, b);
+                let (_, c) = similarity(&shingles[a as usize], &shingles[b as usize]);
+                if terms >= 0.33 || c >= 0.2 {
+                    related += 1;
+                }
+            }
+        }
+        if related * 2 < pairs {
+            out.insert(run[0].0);
+        }
+    }
+    out
+}
+
+/// The evidence between two versions, as printed in a member's `evidence`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct PairEvidence {
+    /// Share of the shorter version's shingles found in the other.
+    pub containment: f64,
+    pub jaccard: f64,
+    /// Jaccard similarity of the headlines' words; none when either has no headline or a site
+    /// name for one.
+    pub headline: Option<f64>,
+    /// Share of the shorter lede's 3-word shingles found in the other lede.
+    pub lede: f64,
+    /// Quotation shingles (4 words) both hold.
+    pub quotes: usize,
+    /// IDF-weighted share of distinctive terms (names, places, numbers) both hold.
+    pub terms: f64,
+    /// Days between the two dates, when both are known.
+    pub days_apart: Option<i64>,
+    /// Whether the datelines name the same place, when both have one.
+    pub same_place: Option<bool>,
+}
+
+/// Number of features the model reads (the first is the constant 1).
+pub const FEATURES: usize = 11;
+
+/// Names of the features, in the order of [`PairEvidence::features`].
+pub const FEATURE_NAMES: [&str; FEATURES] = [
+    "bias",
+    "containment",
+    "jaccard",
+    "headline",
+    "headline_known",
+    "lede",
+    "quotes",
+    "terms",
+    "days_apart",
+    "days_known",
+    "place",
+];
+
+/// Quotation shingles beyond this many add nothing.
+const QUOTES_CAP: usize = 8;
+/// Days apart beyond this many add nothing.
+const DAYS_CAP: i64 = 30;
+
+impl PairEvidence {
+    /// The model's feature vector: each value in [-1, 1].
+    pub fn features(&self) -> [f64; FEATURES] {
+        let days = self
+            .days_apart
+            .map_or(0.0, |d| d.min(DAYS_CAP) as f64 / DAYS_CAP as f64);
+        [
+            1.0,
+            self.containment,
+            self.jaccard,
+            self.headline.unwrap_or(0.0),
+            f64::from(u8::from(self.headline.is_some())),
+            self.lede,
+            self.quotes.min(QUOTES_CAP) as f64 / QUOTES_CAP as f64,
+            self.terms,
+            days,
+            f64::from(u8::from(self.days_apart.is_some())),
+            match self.same_place {
+                Some(true) => 1.0,
+                Some(false) => -1.0,
+                None => 0.0,
+            },
+        ]
+    }
+}
+
+/// The evidence between documents `a` and `b`; the headlines are those of `title_a` and
+/// `title_b` (a version whose own title is a site name borrows its group's headline).
+pub fn pair(
+    c: &Corpus,
+    a: u32,
+    b: u32,
+    title_a: Option<u32>,
+    title_b: Option<u32>,
+) -> PairEvidence {
+    let (ea, eb) = (&c.evidence[a as usize], &c.evidence[b as usize]);
+    let (jaccard, containment) = similarity(&c.shingles[a as usize], &c.shingles[b as usize]);
+    let headline = title_a.zip(title_b).map(|(ta, tb)| {
+        let (wa, wb) = (
+            &c.evidence[ta as usize].title_words,
+            &c.evidence[tb as usize].title_words,
+        );
+        let common = shared(wa, wb);
+        let union = wa.len() + wb.len() - common;
+        if union == 0 {
+            0.0
+        } else {
+            common as f64 / union as f64
+        }
+    });
+    let lede = {
+        let small = ea.lede.len().min(eb.lede.len());
+        if small == 0 {
+            0.0
+        } else {
+            shared(&ea.lede, &eb.lede) as f64 / small as f64
+        }
+    };
+    let days_apart = c
+        .days
+        .get(a as usize)
+        .copied()
+        .flatten()
+        .zip(c.days.get(b as usize).copied().flatten())
+        .map(|(x, y)| (x - y).abs());
+    PairEvidence {
+        containment,
+        jaccard,
+        headline,
+        lede,
+        quotes: shared(&ea.quotes, &eb.quotes),
+        terms: c.term_overlap(a, b),
+        days_apart,
+        same_place: ea.place.zip(eb.place).map(|(x, y)| x == y),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rarity_counts_groups() {
+        let sets: Vec<Vec<u32>> = vec![vec![1, 2], vec![2, 3], vec![2]];
+        let r = Rarity::new(sets.iter().map(|s| s.as_slice()));
+        assert_eq!(r.count(2), 3);
+        assert_eq!(r.count(1), 1);
+        assert_eq!(r.count(99), 1);
+        assert_eq!(r.idf(2), 0.0);
+        assert!((r.idf(1) - 3f64.ln()).abs() < 1e-12);
+    }
+
+    fn ev(title: Option<u32>, terms: &[u32]) -> Evidence {
+        Evidence {
+            title_key: title,
+            terms: terms.to_vec().into_boxed_slice(),
+            ..Evidence::default()
+        }
+    }
+
+    #[test]
+    fn a_title_on_unrelated_documents_is_a_site_name_and_on_related_ones_a_headline() {
+        // Title 7: four groups about different things. Title 8: three versions of one story.
+        let evidence = vec![
+            ev(Some(7), &[10, 11]),
+            ev(Some(7), &[20, 21]),
+            ev(Some(7), &[30, 31]),
+            ev(Some(7), &[40, 41]),
+            ev(Some(8), &[50, 51, 52]),
+            ev(Some(8), &[50, 51, 53]),
+            ev(Some(8), &[50, 51, 54]),
+        ];
+        let group_of: Vec<u32> = (0..7).collect();
+        let shingles: Vec<Vec<Shingle>> = (0..7).map(|d| vec![d * 100]).collect();
+        let rarity = Rarity::new(evidence.iter().map(|e| &*e.terms));
+        let sites = site_titles(&evidence, &group_of, &shingles, &rarity);
+        assert!(sites.contains(&7));
+        assert!(!sites.contains(&8));
+        // Held in two groups only: too few to tell.
+        let two = site_titles(&evidence[..2], &group_of[..2], &shingles[..2], &rarity);
+        assert!(two.is_empty());
+    }
+
+    #[test]
+    fn features_are_bounded() {
+        let e = PairEvidence {
+            containment: 0.2,
+            jaccard: 0.1,
+            headline: Some(1.0),
+            lede: 0.5,
+            quotes: 100,
+            terms: 0.7,
+            days_apart: Some(400),
+            same_place: Some(false),
+        };
+        let f = e.features();
+        assert!(f.iter().all(|x| (-1.0..=1.0).contains(x)), "{f:?}");
+        assert_eq!(f[6], 1.0);
+        assert_eq!(f[8], 1.0);
+        assert_eq!(f[10], -1.0);
+    }
+}

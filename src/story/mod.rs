@@ -1,0 +1,338 @@
+//! Stage 6b: stories from version groups, by story evidence.
+//!
+//! Version clustering ([`crate::cluster`]) joins near-duplicates: copies, re-scrapes, trims.
+//! The versions of one story that share little text (a write-thru, an outlet's edit under its
+//! own headline, a page whose title is the site's name) stay apart there. This stage joins
+//! those groups when the evidence between them says they are one story:
+//!
+//! 1. **Candidates** that reach versions sharing little text, bounded: each group's
+//!    representative (its center, the version covering most of its text) is indexed under its
+//!    few rarest distinctive terms and its headline; every list of 2 to [`MAX_POSTING`] groups
+//!    pairs its groups (a longer list is a common term, skipped), within [`WINDOW_DAYS`] of
+//!    each other. Verified pairs that linked two groups are candidates too. At most
+//!    `RARE_TERMS + 1` lists per group of at most `MAX_POSTING` groups: linear in the corpus.
+//! 2. **Evidence** for each candidate pair of groups, between their representatives
+//!    ([`features::pair`]).
+//! 3. **One decision**: a logistic model over the evidence ([`model::Model`]).
+//! 4. **Clustering that resists chaining**: groups are taken largest first; a group joins the
+//!    story of the first-taken (center) group it is linked to with the highest probability, and
+//!    opens a story of its own otherwise. Only centers take members, so a story never grows
+//!    through a member's own links (the CENTER algorithm of Haveliwala et al. 2000, as compared
+//!    by Hassanzadeh et al., VLDB 2009): two sibling stories linked through one version stay
+//!    apart unless that version's link reaches both centers.
+
+pub mod features;
+pub mod model;
+
+use rayon::prelude::*;
+
+use crate::cluster::Group;
+use crate::evidence::Evidence;
+use crate::shingle::Shingle;
+use crate::verify::Similarity;
+use features::{Corpus, PairEvidence, Rarity};
+use model::Model;
+
+/// Lists of more groups than this are common terms or titles, and pair nothing.
+pub const MAX_POSTING: usize = 64;
+/// Each group is indexed under this many of its rarest distinctive terms.
+pub const RARE_TERMS: usize = 4;
+/// Candidate groups whose dates are known and further apart than this are not compared.
+pub const WINDOW_DAYS: i64 = 30;
+
+/// How versions are grouped into stories.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupMode {
+    /// Near-duplicate versions only: copies, re-scrapes, trims (text overlap alone).
+    Versions,
+    /// Versions joined with write-thrus, outlet edits and rewrites of the same story, by story
+    /// evidence (headline, lede, quotations, rare names and numbers, dates).
+    #[default]
+    Stories,
+}
+
+/// Settings of this stage.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoryParams {
+    pub mode: GroupMode,
+    pub model: Model,
+}
+
+/// How a version group joined its story: the probability and the evidence between its
+/// representative and the story's center representative.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Link {
+    pub probability: f64,
+    pub evidence: PairEvidence,
+}
+
+/// The representative of each group: the member covering most of its shared text (ties: the
+/// latest date, then the lowest index), as the center in version clustering.
+fn representatives(groups: &[Group], days: &[Option<i64>]) -> Vec<u32> {
+    groups
+        .iter()
+        .map(|g| {
+            let pos = (0..g.members.len())
+                .max_by(|&x, &y| {
+                    g.coverage[x]
+                        .cmp(&g.coverage[y])
+                        .then(days[g.members[x] as usize].cmp(&days[g.members[y] as usize]))
+                        .then(y.cmp(&x))
+                })
+                .unwrap_or(0);
+            g.members[pos]
+        })
+        .collect()
+}
+
+/// A pair of groups, lower index first.
+type GroupPair = (u32, u32);
+
+/// Candidate pairs of groups: shared rare terms or headline within the date window, or a
+/// verified pair between them. Sorted, distinct.
+fn candidates(
+    corpus: &Corpus,
+    reps: &[u32],
+    titles: &[Option<u32>],
+    group_of: &[u32],
+    sims: &[Similarity],
+) -> Vec<GroupPair> {
+    let mut keys: Vec<(u64, u32)> = reps
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(g, &rep)| {
+            let terms = &corpus.evidence[rep as usize].terms;
+            let mut ranked: Vec<(u32, u32)> = terms
+                .iter()
+                .map(|&t| (corpus.rarity.count(t), t))
+                .filter(|&(n, _)| n >= 2 && n as usize <= MAX_POSTING)
+                .collect();
+            ranked.sort_unstable();
+            ranked.truncate(RARE_TERMS);
+            let title = titles[g]
+                .and_then(|d| corpus.headline(d))
+                .map(|k| (1u64 << 32) | u64::from(k));
+            ranked
+                .into_iter()
+                .map(|(_, t)| u64::from(t))
+                .chain(title)
+                .map(move |k| (k, g as u32))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    keys.par_sort_unstable();
+    keys.dedup();
+    let within = |a: u32, b: u32| {
+        let (da, db) = (
+            corpus.days[reps[a as usize] as usize],
+            corpus.days[reps[b as usize] as usize],
+        );
+        da.zip(db).is_none_or(|(x, y)| (x - y).abs() <= WINDOW_DAYS)
+    };
+    let lists: Vec<&[(u64, u32)]> = keys
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|l| (2..=MAX_POSTING).contains(&l.len()))
+        .collect();
+    let mut pairs: Vec<GroupPair> = lists
+        .par_iter()
+        .flat_map_iter(|list| {
+            let mut out = Vec::new();
+            for (i, &(_, a)) in list.iter().enumerate() {
+                for &(_, b) in &list[i + 1..] {
+                    if within(a, b) {
+                        out.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    pairs.extend(sims.iter().filter_map(|s| {
+        let (a, b) = (group_of[s.a as usize], group_of[s.b as usize]);
+        (a != b).then_some((a.min(b), a.max(b)))
+    }));
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// What the story stage needs of the corpus.
+pub struct Input<'a> {
+    pub evidence: &'a [Evidence],
+    pub shingles: &'a [Vec<Shingle>],
+    pub days: &'a [Option<i64>],
+    pub similarities: &'a [Similarity],
+}
+
+/// A scored candidate pair of version groups.
+#[derive(Debug, Clone, Copy)]
+pub struct Scored {
+    pub a: u32,
+    pub b: u32,
+    pub link: Link,
+}
+
+/// The version groups with what the story stage computed about them: the corpus facts, each
+/// group's representative and headline holder, and every candidate pair with its evidence.
+pub struct Scoring<'a> {
+    pub corpus: Corpus<'a>,
+    pub representatives: Vec<u32>,
+    pub pairs: Vec<Scored>,
+}
+
+/// Computes the evidence of every candidate pair of version groups.
+pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<'a> {
+    let n = input.shingles.len();
+    let mut group_of = vec![0u32; n];
+    for (g, group) in groups.iter().enumerate() {
+        for &d in &group.members {
+            group_of[d as usize] = g as u32;
+        }
+    }
+    let reps = representatives(groups, input.days);
+    let rarity = Rarity::new(reps.iter().map(|&r| &*input.evidence[r as usize].terms));
+    let site_titles = features::site_titles(input.evidence, &group_of, input.shingles, &rarity);
+    let corpus = Corpus {
+        evidence: input.evidence,
+        shingles: input.shingles,
+        days: input.days,
+        rarity,
+        site_titles,
+    };
+    // A group's headline: its representative's, else its first member's that is a headline.
+    let titles: Vec<Option<u32>> = groups
+        .iter()
+        .zip(&reps)
+        .map(|(g, &rep)| {
+            std::iter::once(rep)
+                .chain(g.members.iter().copied())
+                .find(|&d| corpus.headline(d).is_some())
+        })
+        .collect();
+    let pairs = candidates(&corpus, &reps, &titles, &group_of, input.similarities);
+    let scored: Vec<Scored> = pairs
+        .par_iter()
+        .map(|&(a, b)| {
+            let evidence = features::pair(
+                &corpus,
+                reps[a as usize],
+                reps[b as usize],
+                titles[a as usize],
+                titles[b as usize],
+            );
+            Scored {
+                a,
+                b,
+                link: Link {
+                    probability: model.probability(&evidence),
+                    evidence,
+                },
+            }
+        })
+        .collect();
+    Scoring {
+        corpus,
+        representatives: reps,
+        pairs: scored,
+    }
+}
+
+/// Joins version groups into stories (see the module's documentation). Each story's members
+/// are sorted, with `version` telling which of its version groups each came from (0: the
+/// center's) and `links` how the others joined. Stories are ordered by their first member.
+pub fn merge(groups: Vec<Group>, input: &Input, params: &StoryParams) -> Vec<Group> {
+    if params.mode == GroupMode::Versions || groups.len() < 2 {
+        return groups;
+    }
+    let scoring = score(&groups, input, &params.model);
+    let centers = assign(&groups, &scoring, params.model.threshold);
+    assemble(groups, &centers, input.shingles)
+}
+
+/// For each group, the center group it joins and how (`None`: it is a center).
+pub fn assign(groups: &[Group], scoring: &Scoring, threshold: f64) -> Vec<Option<(u32, Link)>> {
+    let n = groups.len();
+    let mut adjacency: Vec<Vec<(u32, Link)>> = vec![Vec::new(); n];
+    for s in scoring
+        .pairs
+        .iter()
+        .filter(|s| s.link.probability >= threshold)
+    {
+        adjacency[s.a as usize].push((s.b, s.link));
+        adjacency[s.b as usize].push((s.a, s.link));
+    }
+    // Largest groups first (most members, then most text), ties by index.
+    let size = |g: usize| {
+        (
+            groups[g].members.len(),
+            scoring.corpus.shingles[scoring.representatives[g] as usize].len(),
+        )
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&x, &y| size(y).cmp(&size(x)).then(x.cmp(&y)));
+    let mut is_center = vec![false; n];
+    let mut joined: Vec<Option<(u32, Link)>> = vec![None; n];
+    for g in order {
+        let best = adjacency[g]
+            .iter()
+            .filter(|(h, _)| is_center[*h as usize])
+            .max_by(|x, y| {
+                x.1.probability
+                    .total_cmp(&y.1.probability)
+                    .then(y.0.cmp(&x.0))
+            });
+        match best {
+            Some(&(h, link)) => joined[g] = Some((h, link)),
+            None => is_center[g] = true,
+        }
+    }
+    joined
+}
+
+/// Builds the stories from the centers' assignment.
+fn assemble(
+    groups: Vec<Group>,
+    joined: &[Option<(u32, Link)>],
+    shingles: &[Vec<Shingle>],
+) -> Vec<Group> {
+    let n = groups.len();
+    let mut attached: Vec<Vec<(u32, Link)>> = vec![Vec::new(); n];
+    for (g, j) in joined.iter().enumerate() {
+        if let Some((center, link)) = j {
+            attached[*center as usize].push((g as u32, *link));
+        }
+    }
+    let mut slots: Vec<Option<Group>> = groups.into_iter().map(Some).collect();
+    let mut taken: Vec<(Group, Vec<(Group, Link)>)> = Vec::new();
+    for g in (0..n).filter(|&g| joined[g].is_none()) {
+        let others = attached[g]
+            .iter()
+            .filter_map(|&(h, link)| slots[h as usize].take().map(|group| (group, link)))
+            .collect();
+        if let Some(center) = slots[g].take() {
+            taken.push((center, others));
+        }
+    }
+    let mut out: Vec<Group> = taken
+        .into_par_iter()
+        .map(|(center, others)| {
+            if others.is_empty() {
+                return center;
+            }
+            let mut tagged: Vec<(u32, u32)> = center.members.iter().map(|&d| (d, 0)).collect();
+            let mut links = Vec::new();
+            for (i, (group, link)) in others.into_iter().enumerate() {
+                tagged.extend(group.members.iter().map(|&d| (d, i as u32 + 1)));
+                links.push(link);
+            }
+            tagged.sort_unstable();
+            let members: Vec<u32> = tagged.iter().map(|t| t.0).collect();
+            let mut group = Group::new(members, shingles);
+            group.version = tagged.iter().map(|t| t.1).collect();
+            group.links = links;
+            group
+        })
+        .collect();
+    out.sort_by_key(|g| g.members[0]);
+    out
+}
