@@ -13,8 +13,12 @@
 //! Each story gets one or more versions (skewed: most stories have one, some 2-10, a few
 //! 20-50; about three files per story on average). A version is the story after a random mix
 //! of edits (word substitutions and deletions, inserted and deleted sentences, a truncated
-//! brief, reordered paragraphs), wrapped in one of twenty synthetic sites' templates (header,
-//! share and advertisement lines, related stories, copyright footer), either as a full HTML
+//! brief, reordered paragraphs), or a write-thru (12% of later versions: the lede kept, 40%
+//! of the paragraphs kept and reworded, new paragraphs, often the same headline). 8% of the
+//! stories are siblings of the story before them: the same or a near headline over other
+//! text, in another city, days later (a different story, labeled apart). Versions are
+//! wrapped in one of twenty synthetic sites' templates (header, share and advertisement
+//! lines, related stories, copyright footer), either as a full HTML
 //! page or as a text dump with leftover tags, with entities (sometimes double-escaped), a
 //! scraper's ` date YYYY-MM-DD` line or a byline, and written as UTF-8 or windows-1252.
 //!
@@ -218,6 +222,15 @@ const STREAM_STORY: u64 = 2;
 const STREAM_VERSION: u64 = 3;
 const STREAM_BUILTIN: u64 = 4;
 const STREAM_FILE_ID: u64 = 5;
+const STREAM_SIBLING: u64 = 6;
+
+/// Share of stories that are a sibling of the story before them: the same kind of event
+/// (the same or a near headline) with other text, names, numbers, place and date. A hard
+/// negative: a different story.
+const SIBLING_RATE: f64 = 0.08;
+/// Share of later versions that are a write-thru: the lede kept, part of the paragraphs kept
+/// and reworded, new paragraphs added, often under the same headline. The same story.
+const WRITE_THRU_RATE: f64 = 0.12;
 
 /// Versions per story until `articles` files: most stories have one version, some 2-10,
 /// a few 20-50; about three per story on average.
@@ -803,7 +816,11 @@ impl Generator<'_> {
     /// Writes all versions of story `index` and returns their gold lines.
     fn story(&self, index: usize, first_file: usize, versions: usize) -> anyhow::Result<String> {
         let mut rng = Rng::derive(self.seed, STREAM_STORY, index as u64);
-        let story = self.make_story(&mut rng);
+        let mut story = self.make_story(&mut rng);
+        if index > 0 && Rng::derive(self.seed, STREAM_SIBLING, index as u64).chance(SIBLING_RATE) {
+            let base = self.make_story(&mut Rng::derive(self.seed, STREAM_STORY, index as u64 - 1));
+            story = sibling(&base, story, &mut rng);
+        }
         let label = format!("s{index:07}");
         let mut gold = String::new();
         for v in 0..versions {
@@ -884,8 +901,10 @@ impl Generator<'_> {
                 rng.range(0, 59) as u32,
             )
         });
-        // The first version is the original; the others are edited copies.
-        if v > 0 {
+        // The first version is the original; the others are edited copies, or write-thrus.
+        if v > 0 && rng.chance(WRITE_THRU_RATE) {
+            self.write_thru(&mut paragraphs, &mut title, rng);
+        } else if v > 0 {
             if rng.chance(0.35) {
                 delete_sentences(&mut paragraphs, rng.uniform(0.05, 0.25), rng);
             }
@@ -927,6 +946,76 @@ impl Generator<'_> {
             date,
             updated,
         }
+    }
+}
+
+impl Generator<'_> {
+    /// A write-thru of the story: the lede sentence kept, each later paragraph kept with
+    /// probability 0.4 and reworded, two to five new paragraphs added; the headline kept
+    /// (60%) or edited.
+    fn write_thru(&self, paragraphs: &mut Vec<Vec<String>>, title: &mut String, rng: &mut Rng) {
+        let Some(lede) = paragraphs.first().and_then(|p| p.first()).cloned() else {
+            return;
+        };
+        let mut kept: Vec<Vec<String>> = paragraphs
+            .iter()
+            .skip(1)
+            .filter(|_| rng.chance(0.4))
+            .cloned()
+            .collect();
+        edit_words(&mut kept, rng.uniform(0.04, 0.1), rng);
+        let pool = &self.pool.sentences;
+        for _ in 0..rng.range(2, 5) {
+            let para: Vec<String> = (0..rng.range(1, 2))
+                .map(|_| {
+                    let s = rng.pick(pool);
+                    splice(pool, s, rng)
+                })
+                .collect();
+            let at = rng.below(kept.len() + 1);
+            kept.insert(at, para);
+        }
+        kept.insert(0, vec![lede]);
+        *paragraphs = kept;
+        if rng.chance(0.4) {
+            *title = edit_title(title, rng);
+        }
+    }
+}
+
+/// A sibling of `base`: the `fresh` story's text under `base`'s headline (kept or edited),
+/// sometimes with `base`'s background paragraph (numbers changed), in another city, 3 to 40
+/// days later.
+fn sibling(base: &Story, fresh: Story, rng: &mut Rng) -> Story {
+    let mut paragraphs = fresh.paragraphs;
+    if rng.chance(0.5)
+        && let Some(last) = base.paragraphs.last()
+    {
+        let background = last
+            .iter()
+            .map(|s| {
+                s.split(' ')
+                    .map(|w| change_number(w, rng))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        paragraphs.push(background);
+    }
+    let mut city = fresh.city;
+    while city == base.city {
+        city = rng.pick::<&str>(CITIES);
+    }
+    Story {
+        title: if rng.chance(0.5) {
+            base.title.clone()
+        } else {
+            edit_title(&base.title, rng)
+        },
+        paragraphs,
+        authors: fresh.authors,
+        date: base.date.plus_days(rng.range(3, 27) as u32),
+        city,
     }
 }
 

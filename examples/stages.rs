@@ -7,7 +7,7 @@
 fn main() {
     let paths: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
     let cfg = newsdedup::config::Config::new(paths);
-    let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
+    let floor = cfg.cluster.verify_floor();
     let prepared = newsdedup::pipeline::prepare(&cfg, floor).expect("pipeline");
     let n = prepared.articles.len().max(1);
     let body: usize = prepared.articles.iter().map(|a| a.body.capacity()).sum();

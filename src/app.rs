@@ -202,7 +202,7 @@ fn evaluate(args: &EvalArgs) -> anyhow::Result<u8> {
 
     // One preparation at the lowest threshold of the grid: pairs below it join at no setting,
     // so every setting clusters exactly what the main job would at those thresholds.
-    let prepared = pipeline::prepare(&config, grid.floor())?;
+    let prepared = pipeline::prepare(&config, grid.floor().min(config.cluster.verify_floor()))?;
     report_skips(&prepared.skipped);
     if prepared.missing_args > 0 {
         return Ok(exit::ERROR);

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::canonical::CanonicalRule;
 use crate::config::{Config, DEFAULT_TEXT_MEMORY_MIB, Reporting, default_threads};
 use crate::input::{ExtFilter, FileList, InputKind};
+use crate::story::GroupMode;
 use crate::{eval, output, progress};
 
 /// Turn a folder of scraped news articles into one clean JSON record per story.
@@ -176,6 +177,12 @@ pub struct PipelineArgs {
     /// 300 days or more apart join only when their Jaccard similarity reaches 0.8.
     #[arg(long, value_name = "N")]
     pub max_days: Option<u32>,
+
+    /// `stories`: near-duplicate versions, then write-thrus and outlets' rewrites of the same
+    /// story joined by story evidence (headline, lede, quotations, rare names and numbers,
+    /// dates). `versions`: near-duplicates only (text overlap), for deduplicating a dataset.
+    #[arg(long, value_name = "MODE", value_enum, default_value_t = GroupMode::Stories)]
+    pub group: GroupMode,
 }
 
 /// How records are printed.
@@ -339,6 +346,7 @@ impl PipelineArgs {
         cfg.cluster.containment = self.containment;
         cfg.cluster.center_floor = self.center_floor;
         cfg.cluster.max_days = self.max_days;
+        cfg.cluster.stories.mode = self.group;
         cfg
     }
 }

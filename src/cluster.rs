@@ -40,6 +40,20 @@ pub struct ClusterParams {
     pub stories: crate::story::StoryParams,
 }
 
+impl ClusterParams {
+    /// The similarity down to which candidate pairs are verified and kept: the lower of the
+    /// two thresholds, and with story grouping, [`crate::story::SIM_FLOOR`] (weaker verified
+    /// pairs are story candidates). Clustering reads only pairs above it, so a run verified at
+    /// a lower floor (`eval --sweep`) gives the same stories.
+    pub fn verify_floor(&self) -> f64 {
+        let floor = self.jaccard.min(self.containment);
+        match self.stories.mode {
+            crate::story::GroupMode::Stories => floor.min(crate::story::SIM_FLOOR),
+            crate::story::GroupMode::Versions => floor,
+        }
+    }
+}
+
 impl Default for ClusterParams {
     fn default() -> Self {
         ClusterParams {

@@ -195,7 +195,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<Outcome> {
 /// Runs the whole pipeline, telling `progress` how it advances.
 pub fn run_with(cfg: &Config, progress: &dyn Progress) -> anyhow::Result<Outcome> {
     in_pool(cfg.threads, || {
-        let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
+        let floor = cfg.cluster.verify_floor();
         let prepared = prepare_in_pool(cfg, floor, progress)?;
         progress.stage("cluster", None);
         Ok(finish(prepared, &cfg.cluster, cfg.canonical))
@@ -451,6 +451,9 @@ pub fn stories(
         shingles: &prepared.shingles,
         days: &days,
         similarities: &prepared.similarities,
+        window_days: params
+            .max_days
+            .map_or(story::WINDOW_DAYS, |d| i64::from(d).min(story::WINDOW_DAYS)),
     };
     let groups = story::merge(groups, &input, &params.stories);
     let story_time = clock.elapsed();

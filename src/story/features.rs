@@ -76,8 +76,9 @@ impl Corpus<'_> {
     }
 }
 
-/// IDF-weighted overlap of two documents' distinctive terms: the weight of the shared terms
-/// over the smaller of the two sets' weights.
+/// IDF-weighted overlap of two documents' distinctive terms: twice the weight of the shared
+/// terms over the two sets' weights (Dice). Not over the smaller set: a page with two names
+/// would then be "contained" in every page on its topic.
 pub fn term_overlap(evidence: &[Evidence], rarity: &Rarity, a: u32, b: u32) -> f64 {
     let (ta, tb) = (&evidence[a as usize].terms, &evidence[b as usize].terms);
     let weight = |s: &[u32]| s.iter().map(|&t| rarity.idf(t)).sum::<f64>();
@@ -90,7 +91,7 @@ pub fn term_overlap(evidence: &[Evidence], rarity: &Rarity, a: u32, b: u32) -> f
         .filter(|t| tb.binary_search(t).is_ok())
         .map(|&t| rarity.idf(t))
         .sum();
-    common / wa.min(wb)
+    2.0 * common / (wa + wb)
 }
 
 /// A title held by at least this many documents in different version groups is examined as a
@@ -159,6 +160,8 @@ pub struct PairEvidence {
     pub lede: f64,
     /// Quotation shingles (4 words) both hold.
     pub quotes: usize,
+    /// Share of the smaller quotation set that the other holds (0 when either has none).
+    pub quote_share: f64,
     /// IDF-weighted share of distinctive terms (names, places, numbers) both hold.
     pub terms: f64,
     /// Days between the two dates, when both are known.
@@ -167,8 +170,9 @@ pub struct PairEvidence {
     pub same_place: Option<bool>,
 }
 
-/// Number of features the model reads (the first is the constant 1).
-pub const FEATURES: usize = 11;
+/// Number of features the model reads (the first is the constant 1). The last two are
+/// products: shared text counts for more under the same headline or with the same names.
+pub const FEATURES: usize = 13;
 
 /// Names of the features, in the order of [`PairEvidence::features`].
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -183,10 +187,10 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "days_apart",
     "days_known",
     "place",
+    "containment_x_headline",
+    "containment_x_terms",
 ];
 
-/// Quotation shingles beyond this many add nothing.
-const QUOTES_CAP: usize = 8;
 /// Days apart beyond this many add nothing.
 const DAYS_CAP: i64 = 30;
 
@@ -203,7 +207,7 @@ impl PairEvidence {
             self.headline.unwrap_or(0.0),
             f64::from(u8::from(self.headline.is_some())),
             self.lede,
-            self.quotes.min(QUOTES_CAP) as f64 / QUOTES_CAP as f64,
+            self.quote_share,
             self.terms,
             days,
             f64::from(u8::from(self.days_apart.is_some())),
@@ -212,6 +216,8 @@ impl PairEvidence {
                 Some(false) => -1.0,
                 None => 0.0,
             },
+            self.containment * self.headline.unwrap_or(0.0),
+            self.containment * self.terms,
         ]
     }
 }
@@ -255,12 +261,19 @@ pub fn pair(
         .flatten()
         .zip(c.days.get(b as usize).copied().flatten())
         .map(|(x, y)| (x - y).abs());
+    let quotes = shared(&ea.quotes, &eb.quotes);
+    let fewer = ea.quotes.len().min(eb.quotes.len());
     PairEvidence {
         containment,
         jaccard,
         headline,
         lede,
-        quotes: shared(&ea.quotes, &eb.quotes),
+        quotes,
+        quote_share: if fewer == 0 {
+            0.0
+        } else {
+            quotes as f64 / fewer as f64
+        },
         terms: c.term_overlap(a, b),
         days_apart,
         same_place: ea.place.zip(eb.place).map(|(x, y)| x == y),
@@ -321,6 +334,7 @@ mod tests {
             headline: Some(1.0),
             lede: 0.5,
             quotes: 100,
+            quote_share: 1.0,
             terms: 0.7,
             days_apart: Some(400),
             same_place: Some(false),

@@ -36,9 +36,11 @@ use model::Model;
 /// Lists of more groups than this are common terms or titles, and pair nothing.
 pub const MAX_POSTING: usize = 64;
 /// Each group is indexed under this many of its rarest distinctive terms.
-pub const RARE_TERMS: usize = 4;
-/// Candidate groups whose dates are known and further apart than this are not compared.
+pub const RARE_TERMS: usize = 8;
+/// Groups whose dates are known and further apart than this are not joined (nor compared).
 pub const WINDOW_DAYS: i64 = 30;
+/// Verified pairs whose Jaccard or containment reaches this are story candidates.
+pub const SIM_FLOOR: f64 = 0.2;
 
 /// How versions are grouped into stories.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -96,6 +98,7 @@ fn candidates(
     titles: &[Option<u32>],
     group_of: &[u32],
     sims: &[Similarity],
+    window: i64,
 ) -> Vec<GroupPair> {
     let mut keys: Vec<(u64, u32)> = reps
         .par_iter()
@@ -127,7 +130,7 @@ fn candidates(
             corpus.days[reps[a as usize] as usize],
             corpus.days[reps[b as usize] as usize],
         );
-        da.zip(db).is_none_or(|(x, y)| (x - y).abs() <= WINDOW_DAYS)
+        da.zip(db).is_none_or(|(x, y)| (x - y).abs() <= window)
     };
     let lists: Vec<&[(u64, u32)]> = keys
         .chunk_by(|a, b| a.0 == b.0)
@@ -147,10 +150,14 @@ fn candidates(
             out
         })
         .collect();
-    pairs.extend(sims.iter().filter_map(|s| {
-        let (a, b) = (group_of[s.a as usize], group_of[s.b as usize]);
-        (a != b).then_some((a.min(b), a.max(b)))
-    }));
+    pairs.extend(
+        sims.iter()
+            .filter(|s| s.jaccard.max(s.containment) >= SIM_FLOOR)
+            .filter_map(|s| {
+                let (a, b) = (group_of[s.a as usize], group_of[s.b as usize]);
+                (a != b && within(a, b)).then_some((a.min(b), a.max(b)))
+            }),
+    );
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
@@ -162,6 +169,9 @@ pub struct Input<'a> {
     pub shingles: &'a [Vec<Shingle>],
     pub days: &'a [Option<i64>],
     pub similarities: &'a [Similarity],
+    /// Groups whose dates are further apart than this many days are not joined (the lower of
+    /// `--max-days` and [`WINDOW_DAYS`]).
+    pub window_days: i64,
 }
 
 /// A scored candidate pair of version groups.
@@ -209,7 +219,14 @@ pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<
                 .find(|&d| corpus.headline(d).is_some())
         })
         .collect();
-    let pairs = candidates(&corpus, &reps, &titles, &group_of, input.similarities);
+    let pairs = candidates(
+        &corpus,
+        &reps,
+        &titles,
+        &group_of,
+        input.similarities,
+        input.window_days,
+    );
     let scored: Vec<Scored> = pairs
         .par_iter()
         .map(|&(a, b)| {
@@ -247,6 +264,34 @@ pub fn merge(groups: Vec<Group>, input: &Input, params: &StoryParams) -> Vec<Gro
     let scoring = score(&groups, input, &params.model);
     let centers = assign(&groups, &scoring, params.model.threshold);
     assemble(groups, &centers, input.shingles)
+}
+
+/// Joins version groups already scored, with another model's decisions (the fitting script
+/// tries several models on one scoring).
+pub fn join(groups: Vec<Group>, scoring: &Scoring, model: &Model) -> Vec<Group> {
+    let rescored = Scoring {
+        corpus: Corpus {
+            evidence: scoring.corpus.evidence,
+            shingles: scoring.corpus.shingles,
+            days: scoring.corpus.days,
+            rarity: Rarity::default(),
+            site_titles: Default::default(),
+        },
+        representatives: scoring.representatives.clone(),
+        pairs: scoring
+            .pairs
+            .iter()
+            .map(|s| Scored {
+                link: Link {
+                    probability: model.probability(&s.link.evidence),
+                    ..s.link
+                },
+                ..*s
+            })
+            .collect(),
+    };
+    let centers = assign(&groups, &rescored, model.threshold);
+    assemble(groups, &centers, scoring.corpus.shingles)
 }
 
 /// For each group, the center group it joins and how (`None`: it is a center).

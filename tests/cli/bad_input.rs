@@ -119,7 +119,7 @@ fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
     let (dir, mut cfg) = two_versions_without_text_memory();
     cfg.spill = false;
     cfg.threads = 1;
-    let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
+    let floor = cfg.cluster.verify_floor();
     let prepared = pipeline::prepare(&cfg, floor).unwrap();
     assert!(
         prepared.articles.iter().all(|a| a.body.is_empty()),
@@ -149,7 +149,7 @@ fn a_canonical_file_changed_before_it_is_read_again_is_named_in_a_warning() {
 fn a_spilled_text_is_the_first_reading_even_if_its_file_changes() {
     use newsdedup::pipeline;
     let (dir, cfg) = two_versions_without_text_memory();
-    let floor = cfg.cluster.jaccard.min(cfg.cluster.containment);
+    let floor = cfg.cluster.verify_floor();
     let prepared = pipeline::prepare(&cfg, floor).unwrap();
     assert!(prepared.articles.iter().all(|a| a.body.is_empty()));
     assert_eq!(prepared.stats.texts_spilled, 2);

@@ -257,6 +257,7 @@ fn stats_go_to_stderr_and_json_and_stdout_stays_byte_stable() {
             "candidates",
             "verify",
             "cluster",
+            "stories",
             "canonical"
         ]
     );
