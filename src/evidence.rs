@@ -100,13 +100,16 @@ fn title_evidence(title: &str) -> (Option<u32>, Box<[u32]>) {
     (Some(key), sorted(content))
 }
 
-/// The first sentence of the body: up to the first sentence end after four words, at most
-/// [`LEDE_WORDS`] words.
+/// A paragraph of fewer words is not where a lede is (a menu line, a caption, a stamp).
+const LEDE_PARAGRAPH_WORDS: usize = 12;
+
+/// The first sentence of the body's first paragraph of [`LEDE_PARAGRAPH_WORDS`] words or more:
+/// up to the first sentence end after four words, at most [`LEDE_WORDS`] words.
 fn lede(body: &str) -> Vec<String> {
     let mut out = Vec::new();
     let first = body
         .split("\n\n")
-        .find(|p| p.split_whitespace().count() >= 4);
+        .find(|p| p.split_whitespace().nth(LEDE_PARAGRAPH_WORDS - 1).is_some());
     for token in first.unwrap_or("").split_whitespace() {
         out.extend(words(token).map(lower));
         let ends = token.ends_with(['.', '!', '?']) || token.ends_with(".\"");

@@ -156,7 +156,8 @@ pub struct PairEvidence {
     /// Jaccard similarity of the headlines' words; none when either has no headline or a site
     /// name for one.
     pub headline: Option<f64>,
-    /// Share of the shorter lede's 3-word shingles found in the other lede.
+    /// Jaccard similarity of the two ledes' 3-word shingles (a kept lede scores near 1; a
+    /// templated first sentence with other names and figures does not).
     pub lede: f64,
     /// Quotation shingles (4 words) both hold.
     pub quotes: usize,
@@ -247,11 +248,12 @@ pub fn pair(
         }
     });
     let lede = {
-        let small = ea.lede.len().min(eb.lede.len());
-        if small == 0 {
+        let common = shared(&ea.lede, &eb.lede);
+        let union = ea.lede.len() + eb.lede.len() - common;
+        if union == 0 {
             0.0
         } else {
-            shared(&ea.lede, &eb.lede) as f64 / small as f64
+            common as f64 / union as f64
         }
     };
     let days_apart = c

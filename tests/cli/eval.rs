@@ -136,7 +136,14 @@ fn a_saved_run_scores_like_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("stories.jsonl");
     // Thresholds that split the CNN story, so the scores are not all 1.
-    let flags = ["--containment", "0.8", "--jaccard", "0.6"];
+    let flags = [
+        "--containment",
+        "0.8",
+        "--jaccard",
+        "0.6",
+        "--group",
+        "versions",
+    ];
     let main = run(&[&["--jsonl"][..], &flags, &["fixtures/seeds"]].concat());
     assert!(main.status.success(), "{}", stderr(&main));
     std::fs::write(&saved, &main.stdout).unwrap();

@@ -10,5 +10,6 @@ mod patterns;
 mod props;
 mod scripting;
 mod seeds;
+mod stories;
 mod templates;
 mod util;
