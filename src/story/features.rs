@@ -198,9 +198,10 @@ const DAYS_CAP: i64 = 30;
 impl PairEvidence {
     /// The model's feature vector: each value in [-1, 1].
     pub fn features(&self) -> [f64; FEATURES] {
-        let days = self
-            .days_apart
-            .map_or(0.0, |d| d.min(DAYS_CAP) as f64 / DAYS_CAP as f64);
+        // On a log scale: the first days apart say the most.
+        let days = self.days_apart.map_or(0.0, |d| {
+            (1.0 + d.min(DAYS_CAP) as f64).ln() / (1.0 + DAYS_CAP as f64).ln()
+        });
         [
             1.0,
             self.containment,
