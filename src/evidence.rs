@@ -44,10 +44,6 @@ pub struct Evidence {
     pub place: Option<u32>,
 }
 
-fn h32(s: &str) -> u32 {
-    xxh3_64(s.as_bytes()) as u32
-}
-
 fn sorted(mut v: Vec<u32>) -> Box<[u32]> {
     v.sort_unstable();
     v.dedup();
@@ -68,36 +64,62 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-fn lower(w: &str) -> String {
-    w.to_lowercase()
+/// XXH3 of a word, lower-cased (without allocating for ASCII words).
+fn word_hash(w: &str) -> u64 {
+    let mut buf = [0u8; 64];
+    if w.is_ascii() && w.len() <= buf.len() {
+        let b = &mut buf[..w.len()];
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        xxh3_64(b)
+    } else {
+        xxh3_64(w.to_lowercase().as_bytes())
+    }
 }
 
-/// Shingles of `k` lower-cased words.
-fn word_shingles(ws: &[String], k: usize, out: &mut Vec<u32>) {
+/// The 32-bit hash of one lower-cased word, as stored in the term sets.
+pub fn term_hash(w: &str) -> u32 {
+    word_hash(w) as u32
+}
+
+/// The hash of a run of word hashes.
+fn run_hash(ws: &[u64]) -> u32 {
+    let mut buf = [0u8; 8 * 8];
+    if ws.len() <= 8 {
+        for (chunk, w) in buf.chunks_exact_mut(8).zip(ws) {
+            chunk.copy_from_slice(&w.to_le_bytes());
+        }
+        return xxh3_64(&buf[..8 * ws.len()]) as u32;
+    }
+    let bytes: Vec<u8> = ws.iter().flat_map(|w| w.to_le_bytes()).collect();
+    xxh3_64(&bytes) as u32
+}
+
+/// Shingles of `k` words (given as word hashes); a text of fewer words is one shingle.
+fn word_shingles(ws: &[u64], k: usize, out: &mut Vec<u32>) {
     if ws.len() < k {
         if !ws.is_empty() {
-            out.push(h32(&ws.join(" ")));
+            out.push(run_hash(ws));
         }
         return;
     }
-    for w in ws.windows(k) {
-        out.push(h32(&w.join(" ")));
-    }
+    out.extend(ws.windows(k).map(run_hash));
 }
 
 /// The normalized headline and its content words.
 fn title_evidence(title: &str) -> (Option<u32>, Box<[u32]>) {
-    let ws: Vec<String> = words(title).map(lower).collect();
+    let ws: Vec<&str> = words(title).collect();
     if ws.len() < MIN_TITLE_WORDS {
         return (None, Box::default());
     }
-    let key = h32(&ws.join(" "));
+    let hashes: Vec<u64> = ws.iter().map(|w| word_hash(w)).collect();
     let content = ws
         .iter()
-        .filter(|w| !STOP.contains(&w.as_str()))
-        .map(|w| h32(w))
+        .zip(&hashes)
+        .filter(|(w, _)| !STOP.iter().any(|s| s.eq_ignore_ascii_case(w)))
+        .map(|(_, &h)| h as u32)
         .collect();
-    (Some(key), sorted(content))
+    (Some(run_hash(&hashes)), sorted(content))
 }
 
 /// A paragraph of fewer words is not where a lede is (a menu line, a caption, a stamp).
@@ -105,13 +127,13 @@ const LEDE_PARAGRAPH_WORDS: usize = 12;
 
 /// The first sentence of the body's first paragraph of [`LEDE_PARAGRAPH_WORDS`] words or more:
 /// up to the first sentence end after four words, at most [`LEDE_WORDS`] words.
-fn lede(body: &str) -> Vec<String> {
+fn lede(body: &str) -> Vec<u64> {
     let mut out = Vec::new();
     let first = body
         .split("\n\n")
         .find(|p| p.split_whitespace().nth(LEDE_PARAGRAPH_WORDS - 1).is_some());
     for token in first.unwrap_or("").split_whitespace() {
-        out.extend(words(token).map(lower));
+        out.extend(words(token).map(word_hash));
         let ends = token.ends_with(['.', '!', '?']) || token.ends_with(".\"");
         if out.len() >= LEDE_WORDS || (ends && out.len() >= 4 && !is_abbreviation(token)) {
             break;
@@ -139,7 +161,7 @@ fn quotes(body: &str, out: &mut Vec<u32>) {
             let Some(close) = after.find(['"', '”']) else {
                 break;
             };
-            let ws: Vec<String> = words(&after[..close]).map(lower).collect();
+            let ws: Vec<u64> = words(&after[..close]).map(word_hash).collect();
             if ws.len() >= 4 {
                 word_shingles(&ws, 4, out);
             }
@@ -167,7 +189,7 @@ fn terms(body: &str) -> Vec<u32> {
                 // sign, not a name; it still counts when short (`UN`, `FBI`).
                 let shouted = w.chars().count() > 5 && w.chars().all(|c| !c.is_lowercase());
                 if (name && !shouted) || (digit) {
-                    let hash = h32(&lower(w));
+                    let hash = term_hash(w);
                     if !out.contains(&hash) {
                         out.push(hash);
                         if out.len() >= MAX_TERMS {
@@ -196,9 +218,9 @@ pub fn of(article: &Article) -> Evidence {
         .header
         .dateline
         .as_deref()
-        .map(|p| words(p).map(lower).collect::<Vec<_>>().join(" "))
+        .map(|p| words(p).map(word_hash).collect::<Vec<_>>())
         .filter(|p| !p.is_empty())
-        .map(|p| h32(&p));
+        .map(|p| run_hash(&p));
     Evidence {
         title_key,
         title_words,
@@ -250,7 +272,11 @@ mod tests {
             "Short line of chrome.\n\nMr. Smith went to Washington on Monday. He left on Tuesday \
              and came back later.",
         );
-        assert_eq!(ws.join(" "), "mr smith went to washington on monday");
+        let want: Vec<u64> = "mr smith went to washington on monday"
+            .split(' ')
+            .map(word_hash)
+            .collect();
+        assert_eq!(ws, want);
     }
 
     #[test]
@@ -259,7 +285,11 @@ mod tests {
             "Quake hits Chile",
             "The quake struck near Valparaiso at 3 o'clock. Officials said 12 people died.",
         ));
-        let want = sorted(vec![h32("valparaiso"), h32("3"), h32("12")]);
+        let want = sorted(vec![
+            term_hash("Valparaiso"),
+            term_hash("3"),
+            term_hash("12"),
+        ]);
         assert_eq!(e.terms, want);
     }
 
@@ -280,7 +310,7 @@ mod tests {
         assert_eq!(a.title_key, b.title_key);
         assert!(a.title_key.is_some());
         assert_eq!(of(&article("Home page", "x")).title_key, None);
-        assert_eq!(a.place, Some(h32("beirut")));
+        assert_eq!(a.place, Some(run_hash(&[word_hash("beirut")])));
     }
 
     #[test]

@@ -60,6 +60,17 @@ pub struct Corpus<'a> {
     pub rarity: Rarity,
     /// Title keys that are site or section names (see [`site_titles`]).
     pub site_titles: HashSet<u32>,
+    /// The IDF weight of each document's term set (see [`term_weights`]).
+    pub term_weights: Vec<f64>,
+}
+
+/// The IDF weight of every document's term set.
+pub fn term_weights(evidence: &[Evidence], rarity: &Rarity) -> Vec<f64> {
+    use rayon::prelude::*;
+    evidence
+        .par_iter()
+        .map(|e| e.terms.iter().map(|&t| rarity.idf(t)).sum())
+        .collect()
 }
 
 impl Corpus<'_> {
@@ -72,7 +83,8 @@ impl Corpus<'_> {
 
     /// IDF-weighted overlap of two documents' distinctive terms (see [`term_overlap`]).
     pub fn term_overlap(&self, a: u32, b: u32) -> f64 {
-        term_overlap(self.evidence, &self.rarity, a, b)
+        let (wa, wb) = (self.term_weights[a as usize], self.term_weights[b as usize]);
+        overlap_of(self.evidence, &self.rarity, a, b, wa, wb)
     }
 }
 
@@ -80,17 +92,34 @@ impl Corpus<'_> {
 /// terms over the two sets' weights (Dice). Not over the smaller set: a page with two names
 /// would then be "contained" in every page on its topic.
 pub fn term_overlap(evidence: &[Evidence], rarity: &Rarity, a: u32, b: u32) -> f64 {
-    let (ta, tb) = (&evidence[a as usize].terms, &evidence[b as usize].terms);
-    let weight = |s: &[u32]| s.iter().map(|&t| rarity.idf(t)).sum::<f64>();
-    let (wa, wb) = (weight(ta), weight(tb));
+    let weight = |d: u32| {
+        evidence[d as usize]
+            .terms
+            .iter()
+            .map(|&t| rarity.idf(t))
+            .sum::<f64>()
+    };
+    overlap_of(evidence, rarity, a, b, weight(a), weight(b))
+}
+
+fn overlap_of(evidence: &[Evidence], rarity: &Rarity, a: u32, b: u32, wa: f64, wb: f64) -> f64 {
     if wa <= 0.0 || wb <= 0.0 {
         return 0.0;
     }
-    let common: f64 = ta
-        .iter()
-        .filter(|t| tb.binary_search(t).is_ok())
-        .map(|&t| rarity.idf(t))
-        .sum();
+    let (ta, tb) = (&evidence[a as usize].terms, &evidence[b as usize].terms);
+    let mut common = 0.0;
+    let (mut i, mut j) = (0, 0);
+    while i < ta.len() && j < tb.len() {
+        match ta[i].cmp(&tb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += rarity.idf(ta[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
     2.0 * common / (wa + wb)
 }
 

@@ -9,7 +9,8 @@
 //!    representative (its center, the version covering most of its text) is indexed under its
 //!    few rarest distinctive terms and its headline; every list of 2 to [`MAX_POSTING`] groups
 //!    pairs its groups (a longer list is a common term, skipped), within [`WINDOW_DAYS`] of
-//!    each other. Verified pairs that linked two groups are candidates too. At most
+//!    each other; a pair is a candidate when it shares two rare terms or a headline. Verified
+//!    pairs that linked two groups are candidates too. At most
 //!    `RARE_TERMS + 1` lists per group of at most `MAX_POSTING` groups: linear in the corpus.
 //! 2. **Evidence** for each candidate pair of groups, between their representatives
 //!    ([`features::pair`]).
@@ -39,6 +40,9 @@ pub const MAX_POSTING: usize = 64;
 pub const RARE_TERMS: usize = 8;
 /// Groups whose dates are known and further apart than this are not joined (nor compared).
 pub const WINDOW_DAYS: i64 = 30;
+/// Groups sharing fewer keys than this (rare terms; a headline counts as two) are not
+/// candidates.
+pub const MIN_SHARED_KEYS: u32 = 2;
 /// Verified pairs whose Jaccard or containment reaches this are story candidates.
 pub const SIM_FLOOR: f64 = 0.2;
 
@@ -136,19 +140,28 @@ fn candidates(
         .chunk_by(|a, b| a.0 == b.0)
         .filter(|l| (2..=MAX_POSTING).contains(&l.len()))
         .collect();
-    let mut pairs: Vec<GroupPair> = lists
+    // Each pair with the number of keys it shares (a headline counts as two).
+    let mut found: Vec<(GroupPair, u8)> = lists
         .par_iter()
         .flat_map_iter(|list| {
+            let weight = if list[0].0 >> 32 == 1 { 2 } else { 1 };
             let mut out = Vec::new();
             for (i, &(_, a)) in list.iter().enumerate() {
                 for &(_, b) in &list[i + 1..] {
                     if within(a, b) {
-                        out.push((a.min(b), a.max(b)));
+                        out.push(((a.min(b), a.max(b)), weight));
                     }
                 }
             }
             out
         })
+        .collect();
+    found.par_sort_unstable();
+    // One shared rare term is often chance; two, or a headline, is a candidate.
+    let mut pairs: Vec<GroupPair> = found
+        .chunk_by(|x, y| x.0 == y.0)
+        .filter(|run| run.iter().map(|r| u32::from(r.1)).sum::<u32>() >= MIN_SHARED_KEYS)
+        .map(|run| run[0].0)
         .collect();
     pairs.extend(
         sims.iter()
@@ -206,6 +219,7 @@ pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<
         evidence: input.evidence,
         shingles: input.shingles,
         days: input.days,
+        term_weights: features::term_weights(input.evidence, &rarity),
         rarity,
         site_titles,
     };
@@ -262,47 +276,52 @@ pub fn merge(groups: Vec<Group>, input: &Input, params: &StoryParams) -> Vec<Gro
         return groups;
     }
     let scoring = score(&groups, input, &params.model);
-    let centers = assign(&groups, &scoring, params.model.threshold);
+    let centers = assign(
+        &groups,
+        &scoring.representatives,
+        input.shingles,
+        &scoring.pairs,
+        params.model.threshold,
+    );
     assemble(groups, &centers, input.shingles)
 }
 
 /// Joins version groups already scored, with another model's decisions (the fitting script
 /// tries several models on one scoring).
 pub fn join(groups: Vec<Group>, scoring: &Scoring, model: &Model) -> Vec<Group> {
-    let rescored = Scoring {
-        corpus: Corpus {
-            evidence: scoring.corpus.evidence,
-            shingles: scoring.corpus.shingles,
-            days: scoring.corpus.days,
-            rarity: Rarity::default(),
-            site_titles: Default::default(),
-        },
-        representatives: scoring.representatives.clone(),
-        pairs: scoring
-            .pairs
-            .iter()
-            .map(|s| Scored {
-                link: Link {
-                    probability: model.probability(&s.link.evidence),
-                    ..s.link
-                },
-                ..*s
-            })
-            .collect(),
-    };
-    let centers = assign(&groups, &rescored, model.threshold);
-    assemble(groups, &centers, scoring.corpus.shingles)
+    let rescored: Vec<Scored> = scoring
+        .pairs
+        .iter()
+        .map(|s| Scored {
+            link: Link {
+                probability: model.probability(&s.link.evidence),
+                ..s.link
+            },
+            ..*s
+        })
+        .collect();
+    let shingles = scoring.corpus.shingles;
+    let centers = assign(
+        &groups,
+        &scoring.representatives,
+        shingles,
+        &rescored,
+        model.threshold,
+    );
+    assemble(groups, &centers, shingles)
 }
 
 /// For each group, the center group it joins and how (`None`: it is a center).
-pub fn assign(groups: &[Group], scoring: &Scoring, threshold: f64) -> Vec<Option<(u32, Link)>> {
+pub fn assign(
+    groups: &[Group],
+    representatives: &[u32],
+    shingles: &[Vec<Shingle>],
+    pairs: &[Scored],
+    threshold: f64,
+) -> Vec<Option<(u32, Link)>> {
     let n = groups.len();
     let mut adjacency: Vec<Vec<(u32, Link)>> = vec![Vec::new(); n];
-    for s in scoring
-        .pairs
-        .iter()
-        .filter(|s| s.link.probability >= threshold)
-    {
+    for s in pairs.iter().filter(|s| s.link.probability >= threshold) {
         adjacency[s.a as usize].push((s.b, s.link));
         adjacency[s.b as usize].push((s.a, s.link));
     }
@@ -310,7 +329,7 @@ pub fn assign(groups: &[Group], scoring: &Scoring, threshold: f64) -> Vec<Option
     let size = |g: usize| {
         (
             groups[g].members.len(),
-            scoring.corpus.shingles[scoring.representatives[g] as usize].len(),
+            shingles[representatives[g] as usize].len(),
         )
     };
     let mut order: Vec<usize> = (0..n).collect();

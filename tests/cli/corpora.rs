@@ -82,3 +82,51 @@ fn reuters_exact_duplicate_groups_end_in_one_story() {
     }
     assert_eq!(checked, 322);
 }
+
+/// ecbplus holds two different events per topic, as independent write-ups: no story may hold
+/// articles of two events (the story evidence must keep sibling stories apart).
+#[test]
+fn ecbplus_no_story_spans_two_events() {
+    let Some(dir) = corpus("ecbplus") else {
+        return;
+    };
+    let labels = std::fs::read_to_string(dir.join("labels.tsv")).unwrap();
+    let event_of: HashMap<&str, &str> = labels
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(path, event)| (path.rsplit('/').next().unwrap(), event))
+        .collect();
+    let out = run(&["--jsonl".as_ref(), dir.join("pages").as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut joined = 0;
+    let mut members = 0;
+    for line in stdout(&out).lines() {
+        let s: serde_json::Value = serde_json::from_str(line).unwrap();
+        let names: Vec<String> = s["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| file_name(m["path"].as_str().unwrap()))
+            .collect();
+        members += names.len();
+        joined += usize::from(names.len() > 1);
+        let events: std::collections::BTreeSet<&str> = names
+            .iter()
+            .map(|n| {
+                *event_of
+                    .get(n.as_str())
+                    .unwrap_or_else(|| panic!("{n} has no label"))
+            })
+            .collect();
+        assert_eq!(
+            events.len(),
+            1,
+            "story {} spans events {events:?}",
+            s["story_id"]
+        );
+    }
+    assert_eq!(members, event_of.len());
+    // The check means something only if some articles were joined at all.
+    assert!(joined > 0, "no story has two members");
+}
