@@ -6,6 +6,7 @@
 //! cargo run --release --example gen_corpus -- --articles 20000 --seed 7 --out bench/out/gen20k-seed7
 //! cargo run --release --example fit_story_model            # spotsigs-dev, ecbplus, gen20k-seed7
 //! cargo run --release --example fit_story_model -- --drop quotes --drop place
+//! cargo run --release --example fit_story_model -- --explain --shipped   # the model in the source
 //! cargo run --release --example fit_story_model -- --corpus DIR:GOLD.tsv[:topic]
 //! ```
 //!
@@ -252,6 +253,7 @@ fn main() {
     let mut explain_lambda = 1.0;
     let mut explain_threshold = 0.5;
     let mut equal_weights = false;
+    let mut shipped = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -265,6 +267,7 @@ fn main() {
                 drop.push(i);
             }
             "--explain" => explain = true,
+            "--shipped" => shipped = true,
             "--lambda" => {
                 explain_lambda = args
                     .next()
@@ -363,12 +366,42 @@ fn main() {
         // Pairs of version groups of one gold story, and pairs of different stories the model
         // would join: candidate or not, and their evidence, under a model fitted on all pairs.
         let train: Vec<&Example> = all.iter().flatten().filter(|e| e.y.is_some()).collect();
-        let m = Model {
-            weights: fit_examples(&train, explain_lambda),
-            threshold: explain_threshold,
+        let m = if shipped {
+            Model::default()
+        } else {
+            Model {
+                weights: fit_examples(&train, explain_lambda),
+                threshold: explain_threshold,
+            }
         };
         println!("model: {}", m.describe());
         for (c, scoring) in corpora.iter().zip(&scorings) {
+            // The titles taken for site names, with how many documents carry each.
+            let mut site: HashMap<&str, usize> = HashMap::new();
+            for (a, e) in c.prepared.articles.iter().zip(&c.prepared.evidence) {
+                if e.title_key
+                    .is_some_and(|k| scoring.corpus.site_titles.contains(&k))
+                {
+                    *site
+                        .entry(a.header.title.as_deref().unwrap_or(""))
+                        .or_default() += 1;
+                }
+            }
+            let mut site: Vec<_> = site.into_iter().collect();
+            site.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            for (t, n) in site {
+                println!("SITE\t{n}\t{t}");
+            }
+            for (i, a) in c.prepared.articles.iter().enumerate() {
+                println!(
+                    "DOC\t{i}\t{}\t{}",
+                    a.path,
+                    c.groups
+                        .iter()
+                        .position(|g| g.members.contains(&(i as u32)))
+                        .unwrap_or(usize::MAX)
+                );
+            }
             let labels: Vec<Option<u32>> = c.groups.iter().map(|g| group_label(c, g)).collect();
             let scored: HashMap<(u32, u32), &story::Scored> =
                 scoring.pairs.iter().map(|s| ((s.a, s.b), s)).collect();
@@ -392,11 +425,28 @@ fn main() {
                         .next()
                         .unwrap_or(""),
                     c.groups[b].members.len(),
-                    found.map_or("not a candidate".to_string(), |s| format!(
-                        "p={:.3} {:?}",
-                        m.probability(&s.link.evidence),
-                        s.link.evidence
-                    ))
+                    found.map_or_else(
+                        || {
+                            let e = story::features::pair(
+                                &scoring.corpus,
+                                ra as u32,
+                                rb as u32,
+                                Some(ra as u32),
+                                Some(rb as u32),
+                            );
+                            format!(
+                                "not a candidate (headlines {:?} {:?}; p={:.3} {e:?})",
+                                scoring.corpus.headline(ra as u32),
+                                scoring.corpus.headline(rb as u32),
+                                m.probability(&e)
+                            )
+                        },
+                        |s| format!(
+                            "p={:.3} {:?}",
+                            m.probability(&s.link.evidence),
+                            s.link.evidence
+                        )
+                    )
                 );
             };
             // Negatives the model joins.
@@ -410,11 +460,21 @@ fn main() {
                     show(a, b, &format!("NEGATIVE {}/", name(labels[b])));
                 }
             }
-            // Positives left apart (small corpora only).
-            if c.groups.len() <= 2000 && !c.by_topic {
-                for a in 0..c.groups.len() {
-                    for b in a + 1..c.groups.len() {
-                        if labels[a].is_some() && labels[a] == labels[b] {
+            // Pairs of groups of one gold story (not in a `:topic` corpus: there they are
+            // independent write-ups).
+            if !c.by_topic {
+                let mut by_label: HashMap<u32, Vec<usize>> = HashMap::new();
+                for (g, l) in labels.iter().enumerate() {
+                    if let Some(l) = l {
+                        by_label.entry(*l).or_default().push(g);
+                    }
+                }
+                let mut keys: Vec<u32> = by_label.keys().copied().collect();
+                keys.sort_unstable();
+                for l in keys {
+                    let gs = &by_label[&l];
+                    for (i, &a) in gs.iter().enumerate() {
+                        for &b in &gs[i + 1..] {
                             show(a, b, "");
                         }
                     }

@@ -129,11 +129,19 @@ pub const SITE_TITLE_MIN_GROUPS: usize = 3;
 /// At most this many of a title's holders are compared pair by pair.
 const SITE_TITLE_SAMPLE: usize = 8;
 
+/// Two holders of one title are related (versions of one story, presumably) when they share
+/// this share of their distinctive terms' weight ...
+const SITE_RELATED_TERMS: f64 = 0.15;
+/// ... or this containment of their text.
+const SITE_RELATED_CONTAINMENT: f64 = 0.1;
+
 /// Titles that are site or section names: held by [`SITE_TITLE_MIN_GROUPS`] or more version
-/// groups that are otherwise unrelated. Of a sample of the holders (one per group, the first
-/// by index), fewer than half of the pairs share a third of their distinctive terms' weight or
-/// a fifth of their text. A real headline carried by several versions of one story passes: its
-/// holders share names and text. Bounded: at most 28 pairs per title.
+/// groups of different stories. Of a sample of the holders (one per group, the first by index),
+/// related pairs (sharing distinctive terms or text) are joined; the title is a site name when
+/// that leaves [`SITE_TITLE_MIN_GROUPS`] or more unrelated clusters and none of them holds half
+/// the sample. A headline carried by the versions and write-thrus of one story passes: its
+/// holders are mostly connected, even where two write-thrus share little with each other.
+/// Bounded: at most 28 pairs per title.
 pub fn site_titles(
     evidence: &[Evidence],
     group_of: &[u32],
@@ -158,18 +166,34 @@ pub fn site_titles(
         }
         sample.sort_unstable();
         sample.truncate(SITE_TITLE_SAMPLE);
-        let (mut related, mut pairs) = (0, 0);
-        for (i, &a) in sample.iter().enumerate() {
-            for &b in &sample[i + 1..] {
-                pairs += 1;
-                let terms = term_overlap(evidence, rarity, a, b);
-                let (_, c) = similarity(&shingles[a as usize], &shingles[b as usize]);
-                if terms >= 0.33 || c >= 0.2 {
-                    related += 1;
+        // Clusters of related holders (union-find over the sample).
+        let mut parent: Vec<usize> = (0..sample.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        for i in 0..sample.len() {
+            for j in i + 1..sample.len() {
+                let (a, b) = (sample[i], sample[j]);
+                let related = term_overlap(evidence, rarity, a, b) >= SITE_RELATED_TERMS
+                    || similarity(&shingles[a as usize], &shingles[b as usize]).1
+                        >= SITE_RELATED_CONTAINMENT;
+                if related {
+                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[ri.max(rj)] = ri.min(rj);
                 }
             }
         }
-        if related * 2 < pairs {
+        let mut sizes = vec![0usize; sample.len()];
+        for i in 0..sample.len() {
+            sizes[root(&mut parent, i)] += 1;
+        }
+        let clusters = sizes.iter().filter(|&&n| n > 0).count();
+        let largest = sizes.iter().copied().max().unwrap_or(0);
+        if clusters >= SITE_TITLE_MIN_GROUPS && largest * 2 < sample.len() {
             out.insert(run[0].0);
         }
     }
@@ -356,6 +380,23 @@ mod tests {
         // Held in two groups only: too few to tell.
         let two = site_titles(&evidence[..2], &group_of[..2], &shingles[..2], &rarity);
         assert!(two.is_empty());
+    }
+
+    #[test]
+    fn a_headline_on_a_chain_of_write_thrus_is_not_a_site_name() {
+        // Five versions of one story, each sharing terms only with the next (a write-thru of
+        // a write-thru): most pairs are unrelated, but the holders form one cluster.
+        let evidence: Vec<Evidence> = (0..5)
+            .map(|i| ev(Some(9), &[100 + i, 101 + i, 200 + 10 * i]))
+            .collect();
+        let group_of: Vec<u32> = (0..5).collect();
+        let shingles: Vec<Vec<Shingle>> = (0..5).map(|d| vec![d * 100]).collect();
+        let rarity = Rarity::new(evidence.iter().map(|e| &*e.terms));
+        assert!(site_titles(&evidence, &group_of, &shingles, &rarity).is_empty());
+        // The same title over five unrelated documents is a site name.
+        let unrelated: Vec<Evidence> = (0..5).map(|i| ev(Some(9), &[10 * i, 10 * i + 1])).collect();
+        let rarity = Rarity::new(unrelated.iter().map(|e| &*e.terms));
+        assert!(site_titles(&unrelated, &group_of, &shingles, &rarity).contains(&9));
     }
 
     #[test]
