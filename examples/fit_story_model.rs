@@ -392,16 +392,6 @@ fn main() {
             for (t, n) in site {
                 println!("SITE\t{n}\t{t}");
             }
-            for (i, a) in c.prepared.articles.iter().enumerate() {
-                println!(
-                    "DOC\t{i}\t{}\t{}",
-                    a.path,
-                    c.groups
-                        .iter()
-                        .position(|g| g.members.contains(&(i as u32)))
-                        .unwrap_or(usize::MAX)
-                );
-            }
             let labels: Vec<Option<u32>> = c.groups.iter().map(|g| group_label(c, g)).collect();
             let scored: HashMap<(u32, u32), &story::Scored> =
                 scoring.pairs.iter().map(|s| ((s.a, s.b), s)).collect();
