@@ -7,11 +7,12 @@
 //!
 //! 1. **Candidates** that reach versions sharing little text, bounded: each group's
 //!    representative (its center, the version covering most of its text) is indexed under its
-//!    few rarest distinctive terms and its headline; every list of 2 to [`MAX_POSTING`] groups
-//!    pairs its groups (a longer list is a common term, skipped), within [`WINDOW_DAYS`] of
-//!    each other; a pair is a candidate when it shares two rare terms or a headline. Verified
-//!    pairs that linked two groups are candidates too. At most
-//!    `RARE_TERMS + 1` lists per group of at most `MAX_POSTING` groups: linear in the corpus.
+//!    few rarest distinctive terms, its headline and a sketch of its lede (its smallest lede
+//!    shingles); every list of 2 to [`MAX_POSTING`] groups pairs its groups (a longer list is
+//!    a common term, skipped), within [`WINDOW_DAYS`] of each other; a pair is a candidate when
+//!    it shares two keys (a headline counts as two). Verified pairs that linked two groups are
+//!    candidates too. At most `RARE_TERMS + LEDE_KEYS + 1` lists per group of at most
+//!    `MAX_POSTING` groups: linear in the corpus.
 //! 2. **Evidence** for each candidate pair of groups, between their representatives
 //!    ([`features::pair`]).
 //! 3. **One decision**: a logistic model over the evidence ([`model::Model`]).
@@ -20,7 +21,10 @@
 //!    opens a story of its own otherwise. Only centers take members, so a story never grows
 //!    through a member's own links (the CENTER algorithm of Haveliwala et al. 2000, as compared
 //!    by Hassanzadeh et al., VLDB 2009): two sibling stories linked through one version stay
-//!    apart unless that version's link reaches both centers.
+//!    apart unless that version's link reaches both centers. One relaxation, measured by
+//!    cross-validation (the fitting example): a group left alone (a center nobody joined) that
+//!    is linked to a member of a story joins that story. It brings no members with it, so two
+//!    stories never merge and a chain grows by one step at most.
 
 pub mod features;
 pub mod model;
@@ -40,6 +44,11 @@ pub const MAX_POSTING: usize = 64;
 pub const RARE_TERMS: usize = 8;
 /// Groups whose dates are known and further apart than this are not joined (nor compared).
 pub const WINDOW_DAYS: i64 = 30;
+/// Lede shingles indexed per group (the smallest hashes of its lede's 3-word shingles).
+pub const LEDE_KEYS: usize = 2;
+/// Key kinds in the candidate index (the high half of a key; 0 is a distinctive term).
+const KEY_HEADLINE: u64 = 1;
+const KEY_LEDE: u64 = 2;
 /// Groups sharing fewer keys than this (rare terms; a headline counts as two) are not
 /// candidates.
 pub const MIN_SHARED_KEYS: u32 = 2;
@@ -118,11 +127,18 @@ fn candidates(
             ranked.truncate(RARE_TERMS);
             let title = titles[g]
                 .and_then(|d| corpus.headline(d))
-                .map(|k| (1u64 << 32) | u64::from(k));
+                .map(|k| (KEY_HEADLINE << 32) | u64::from(k));
+            // The lede's smallest shingle hashes: a sketch two versions under one lede share.
+            let lede = corpus.evidence[rep as usize]
+                .lede
+                .iter()
+                .take(LEDE_KEYS)
+                .map(|&k| (KEY_LEDE << 32) | u64::from(k));
             ranked
                 .into_iter()
                 .map(|(_, t)| u64::from(t))
                 .chain(title)
+                .chain(lede)
                 .map(move |k| (k, g as u32))
                 .collect::<Vec<_>>()
         })
@@ -144,7 +160,11 @@ fn candidates(
     let mut found: Vec<(GroupPair, u8)> = lists
         .par_iter()
         .flat_map_iter(|list| {
-            let weight = if list[0].0 >> 32 == 1 { 2 } else { 1 };
+            let weight = if list[0].0 >> 32 == KEY_HEADLINE {
+                2
+            } else {
+                1
+            };
             let mut out = Vec::new();
             for (i, &(_, a)) in list.iter().enumerate() {
                 for &(_, b) in &list[i + 1..] {
@@ -350,6 +370,29 @@ pub fn assign(
             None => is_center[g] = true,
         }
     }
+    // A center left alone (no group joined it) that is linked to a member of another story
+    // joins that story: one step, so a story still never grows through a chain of members.
+    let mut has_members = vec![false; n];
+    for &(c, _) in joined.iter().flatten() {
+        has_members[c as usize] = true;
+    }
+    let first = joined.clone();
+    for g in 0..n {
+        if !is_center[g] || has_members[g] {
+            continue;
+        }
+        let best = adjacency[g]
+            .iter()
+            .filter_map(|&(h, link)| first[h as usize].map(|(c, _)| (c, link)))
+            .max_by(|x, y| {
+                x.1.probability
+                    .total_cmp(&y.1.probability)
+                    .then(y.0.cmp(&x.0))
+            });
+        if let Some((c, link)) = best {
+            joined[g] = Some((c, link));
+        }
+    }
     joined
 }
 
@@ -399,4 +442,62 @@ fn assemble(
         .collect();
     out.sort_by_key(|g| g.members[0]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(a: u32, b: u32, probability: f64) -> Scored {
+        Scored {
+            a,
+            b,
+            link: Link {
+                probability,
+                evidence: PairEvidence::default(),
+            },
+        }
+    }
+
+    /// Groups of the given sizes; group `g` holds documents `10 * g ..`, each of one shingle.
+    fn groups(sizes: &[u32]) -> (Vec<Group>, Vec<u32>, Vec<Vec<Shingle>>) {
+        let shingles: Vec<Vec<Shingle>> = (0..10 * sizes.len() as u32).map(|d| vec![d]).collect();
+        let groups = sizes
+            .iter()
+            .enumerate()
+            .map(|(g, &n)| {
+                Group::with_coverage(
+                    (0..n).map(|i| 10 * g as u32 + i).collect(),
+                    vec![1; n as usize],
+                )
+            })
+            .collect();
+        let reps = (0..sizes.len() as u32).map(|g| 10 * g).collect();
+        (groups, reps, shingles)
+    }
+
+    #[test]
+    fn a_lone_group_linked_to_a_member_joins_its_story_but_stories_do_not_merge() {
+        // 0 (largest) is a center; 1 joins it; 2 is linked to 1 only; 3 has member 4 of its
+        // own and is linked to 1 too.
+        let (gs, reps, shingles) = groups(&[4, 3, 1, 2, 1]);
+        let pairs = vec![
+            link(0, 1, 0.9),
+            link(1, 2, 0.95),
+            link(1, 3, 0.99),
+            link(3, 4, 0.9),
+        ];
+        let joined = assign(&gs, &reps, &shingles, &pairs, 0.7);
+        assert_eq!(joined[0], None);
+        assert_eq!(joined[1].map(|j| j.0), Some(0));
+        // Through member 1, one step, to 1's center.
+        assert_eq!(joined[2].map(|j| j.0), Some(0));
+        assert_eq!(joined[2].map(|j| j.1.probability), Some(0.95));
+        // 3 leads a story of its own: it stays apart.
+        assert_eq!(joined[3], None);
+        assert_eq!(joined[4].map(|j| j.0), Some(3));
+        // Below the threshold, no link counts.
+        let joined = assign(&gs, &reps, &shingles, &pairs, 0.96);
+        assert_eq!(joined[2], None);
+    }
 }
