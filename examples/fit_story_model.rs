@@ -233,6 +233,18 @@ fn held_out_counts(
     (tp, pred, gold, across)
 }
 
+/// Scores the candidate pairs of a corpus's version groups (`story::score`).
+fn score<'a>(c: &'a Corpus, groups: &[Group], model: &Model) -> Scoring<'a> {
+    let input = story::Input {
+        evidence: &c.prepared.evidence,
+        shingles: &c.prepared.shingles,
+        days: &c.days,
+        similarities: &c.prepared.similarities,
+        window_days: story::WINDOW_DAYS,
+    };
+    story::score(groups, &input, model)
+}
+
 /// Pairs of documents of different gold stories that ended in one story.
 fn joined_across(c: &Corpus, stories: &[Group]) -> u64 {
     held_out_counts(c, stories, u64::MAX - 1, true).3
@@ -324,16 +336,7 @@ fn main() {
     let default = Model::default();
     let scorings: Vec<Scoring> = corpora
         .iter()
-        .map(|c| {
-            let input = story::Input {
-                evidence: &c.prepared.evidence,
-                shingles: &c.prepared.shingles,
-                days: &c.days,
-                similarities: &c.prepared.similarities,
-                window_days: story::WINDOW_DAYS,
-            };
-            story::score(&c.groups, &input, &default)
-        })
+        .map(|c| score(c, &c.groups, &default))
         .collect();
     let checks: Vec<Corpus> = CHECKS
         .iter()
@@ -341,16 +344,7 @@ fn main() {
         .collect();
     let check_scorings: Vec<Scoring> = checks
         .iter()
-        .map(|c| {
-            let input = story::Input {
-                evidence: &c.prepared.evidence,
-                shingles: &c.prepared.shingles,
-                days: &c.days,
-                similarities: &c.prepared.similarities,
-                window_days: story::WINDOW_DAYS,
-            };
-            story::score(&c.groups, &input, &default)
-        })
+        .map(|c| score(c, &c.groups, &default))
         .collect();
     let all: Vec<Vec<Example>> = corpora
         .iter()
@@ -358,14 +352,7 @@ fn main() {
         .map(|(c, s)| {
             let mut ex = examples(c, &c.groups, s, &drop);
             for groups in &c.strict_groups {
-                let input = story::Input {
-                    evidence: &c.prepared.evidence,
-                    shingles: &c.prepared.shingles,
-                    days: &c.days,
-                    similarities: &c.prepared.similarities,
-                    window_days: story::WINDOW_DAYS,
-                };
-                let scoring = story::score(groups, &input, &default);
+                let scoring = score(c, groups, &default);
                 ex.extend(examples(c, groups, &scoring, &drop));
             }
             if equal_weights {
