@@ -190,15 +190,10 @@ fn examples(c: &Corpus, groups: &[Group], scoring: &Scoring, drop: &[usize]) -> 
         .collect()
 }
 
-/// Pairwise counts for the held-out stories of `fold`: (true positive, predicted, gold) pairs,
+/// Pairwise counts for the held-out stories of `fold` (`None`: every story): (true positive, predicted, gold) pairs,
 /// and pairs across events joined. A pair counts when one of its documents is held out: a
 /// held-out document joined to a document of a story the fit saw is a false join too.
-fn held_out_counts(
-    c: &Corpus,
-    stories: &[Group],
-    fold: u64,
-    all_held_out: bool,
-) -> (u64, u64, u64, u64) {
+fn held_out_counts(c: &Corpus, stories: &[Group], fold: Option<u64>) -> (u64, u64, u64, u64) {
     let mut story_of = vec![u32::MAX; c.prepared.articles.len()];
     for (i, g) in stories.iter().enumerate() {
         for &d in &g.members {
@@ -209,11 +204,8 @@ fn held_out_counts(
     let labeled: Vec<(u32, u32, bool)> = (0..story_of.len())
         .filter_map(|d| {
             let l = c.gold[d]?;
-            Some((
-                l,
-                story_of[d],
-                all_held_out || c.fold_of_label[l as usize] == fold,
-            ))
+            let held_out = fold.is_none_or(|f| c.fold_of_label[l as usize] == f);
+            Some((l, story_of[d], held_out))
         })
         .collect();
     let (mut tp, mut pred, mut gold, mut across) = (0, 0, 0, 0);
@@ -247,7 +239,7 @@ fn score<'a>(c: &'a Corpus, groups: &[Group], model: &Model) -> Scoring<'a> {
 
 /// Pairs of documents of different gold stories that ended in one story.
 fn joined_across(c: &Corpus, stories: &[Group]) -> u64 {
-    held_out_counts(c, stories, u64::MAX - 1, true).3
+    held_out_counts(c, stories, None).3
 }
 
 fn fit_examples(train: &[&Example], lambda: f64) -> [f64; FEATURES] {
@@ -501,7 +493,7 @@ fn main() {
     for c in &corpora {
         let (mut tp, mut pred, mut gold, mut across) = (0, 0, 0, 0);
         for fold in 0..FOLDS {
-            let (a, b, g, x) = held_out_counts(c, &c.groups, fold, false);
+            let (a, b, g, x) = held_out_counts(c, &c.groups, Some(fold));
             tp += a;
             pred += b;
             gold += g;
@@ -511,7 +503,7 @@ fn main() {
         println!("versions\t{}\t{p:.4}\t{r:.4}\t{f:.4}\t{across}", c.name);
     }
 
-    let mut best: Option<(f64, f64, f64)> = None;
+    let mut best: Option<(f64, f64, f64, [f64; FEATURES])> = None;
     for &lambda in &LAMBDAS {
         // One fit per fold, shared by every threshold.
         let fits: Vec<[f64; FEATURES]> = (0..FOLDS)
@@ -545,7 +537,7 @@ fn main() {
             println!("lambda={lambda} threshold={threshold}\tfixtures\t\t\t\t{fixtures_joined}");
             let (mut f_sum, mut f_count) = (0.0, 0);
             let mut across_total = 0;
-            for (ci, (c, scoring)) in corpora.iter().zip(&scorings).enumerate() {
+            for (c, scoring) in corpora.iter().zip(&scorings) {
                 let (mut tp, mut pred, mut gold, mut across) = (0, 0, 0, 0);
                 for (fold, w) in fits.iter().enumerate() {
                     let mut weights = *w;
@@ -554,7 +546,7 @@ fn main() {
                     }
                     let m = Model { weights, threshold };
                     let stories = story::join(c.groups.clone(), scoring, &m);
-                    let (a, b, g, x) = held_out_counts(c, &stories, fold as u64, false);
+                    let (a, b, g, x) = held_out_counts(c, &stories, Some(fold as u64));
                     tp += a;
                     pred += b;
                     gold += g;
@@ -567,7 +559,6 @@ fn main() {
                     f_sum += f;
                     f_count += 1;
                 }
-                let _ = ci;
                 println!(
                     "lambda={lambda} threshold={threshold}\t{}\t{p:.4}\t{r:.4}\t{f:.4}\t{across}",
                     c.name
@@ -579,18 +570,16 @@ fn main() {
             let f_mean = f_sum / f64::from(f_count.max(1));
             if across_total == 0
                 && fixtures_joined == 0
-                && best.is_none_or(|(bf, _, _)| f_mean >= bf - 1e-9)
+                && best.is_none_or(|(bf, ..)| f_mean >= bf - 1e-9)
             {
-                best = Some((f_mean, lambda, threshold));
+                best = Some((f_mean, lambda, threshold, full));
             }
         }
     }
-    let Some((f, lambda, threshold)) = best else {
+    let Some((f, lambda, threshold, w)) = best else {
         println!("no setting kept every cross-event pair apart");
         return;
     };
-    let train: Vec<&Example> = all.iter().flatten().filter(|e| e.y.is_some()).collect();
-    let w = fit_examples(&train, lambda);
     println!(
         "chosen: lambda={lambda} threshold={threshold} (cross-validated pair F1 {f:.4}, mean over the corpora without topics)"
     );

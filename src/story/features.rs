@@ -83,26 +83,21 @@ impl Corpus<'_> {
 
     /// IDF-weighted overlap of two documents' distinctive terms (see [`term_overlap`]).
     pub fn term_overlap(&self, a: u32, b: u32) -> f64 {
-        let (wa, wb) = (self.term_weights[a as usize], self.term_weights[b as usize]);
-        overlap_of(self.evidence, &self.rarity, a, b, wa, wb)
+        term_overlap(self.evidence, &self.rarity, &self.term_weights, a, b)
     }
 }
 
 /// IDF-weighted overlap of two documents' distinctive terms: twice the weight of the shared
-/// terms over the two sets' weights (Dice). Not over the smaller set: a page with two names
-/// would then be "contained" in every page on its topic.
-pub fn term_overlap(evidence: &[Evidence], rarity: &Rarity, a: u32, b: u32) -> f64 {
-    let weight = |d: u32| {
-        evidence[d as usize]
-            .terms
-            .iter()
-            .map(|&t| rarity.idf(t))
-            .sum::<f64>()
-    };
-    overlap_of(evidence, rarity, a, b, weight(a), weight(b))
-}
-
-fn overlap_of(evidence: &[Evidence], rarity: &Rarity, a: u32, b: u32, wa: f64, wb: f64) -> f64 {
+/// terms over the two sets' weights (Dice; `weights` from [`term_weights`]). Not over the
+/// smaller set: a page with two names would then be "contained" in every page on its topic.
+pub fn term_overlap(
+    evidence: &[Evidence],
+    rarity: &Rarity,
+    weights: &[f64],
+    a: u32,
+    b: u32,
+) -> f64 {
+    let (wa, wb) = (weights[a as usize], weights[b as usize]);
     if wa <= 0.0 || wb <= 0.0 {
         return 0.0;
     }
@@ -147,6 +142,7 @@ pub fn site_titles(
     group_of: &[u32],
     shingles: &[Vec<Shingle>],
     rarity: &Rarity,
+    term_weights: &[f64],
 ) -> HashSet<u32> {
     let mut holders: Vec<(u32, u32, u32)> = evidence
         .iter()
@@ -178,7 +174,8 @@ pub fn site_titles(
         for i in 0..sample.len() {
             for j in i + 1..sample.len() {
                 let (a, b) = (sample[i], sample[j]);
-                let related = term_overlap(evidence, rarity, a, b) >= SITE_RELATED_TERMS
+                let related = term_overlap(evidence, rarity, term_weights, a, b)
+                    >= SITE_RELATED_TERMS
                     || similarity(&shingles[a as usize], &shingles[b as usize]).1
                         >= SITE_RELATED_CONTAINMENT;
                 if related {
@@ -359,6 +356,14 @@ mod tests {
         }
     }
 
+    /// The site titles of documents each in its own group, rarity counted over them.
+    fn sites(evidence: &[Evidence], shingles: &[Vec<Shingle>]) -> HashSet<u32> {
+        let group_of: Vec<u32> = (0..evidence.len() as u32).collect();
+        let rarity = Rarity::new(evidence.iter().map(|e| &*e.terms));
+        let weights = term_weights(evidence, &rarity);
+        site_titles(evidence, &group_of, shingles, &rarity, &weights)
+    }
+
     #[test]
     fn a_title_on_unrelated_documents_is_a_site_name_and_on_related_ones_a_headline() {
         // Title 7: four groups about different things. Title 8: three versions of one story.
@@ -371,14 +376,12 @@ mod tests {
             ev(Some(8), &[50, 51, 53]),
             ev(Some(8), &[50, 51, 54]),
         ];
-        let group_of: Vec<u32> = (0..7).collect();
         let shingles: Vec<Vec<Shingle>> = (0..7).map(|d| vec![d * 100]).collect();
-        let rarity = Rarity::new(evidence.iter().map(|e| &*e.terms));
-        let sites = site_titles(&evidence, &group_of, &shingles, &rarity);
-        assert!(sites.contains(&7));
-        assert!(!sites.contains(&8));
+        let found = sites(&evidence, &shingles);
+        assert!(found.contains(&7));
+        assert!(!found.contains(&8));
         // Held in two groups only: too few to tell.
-        let two = site_titles(&evidence[..2], &group_of[..2], &shingles[..2], &rarity);
+        let two = sites(&evidence[..2], &shingles[..2]);
         assert!(two.is_empty());
     }
 
@@ -389,14 +392,11 @@ mod tests {
         let evidence: Vec<Evidence> = (0..5)
             .map(|i| ev(Some(9), &[100 + i, 101 + i, 200 + 10 * i]))
             .collect();
-        let group_of: Vec<u32> = (0..5).collect();
         let shingles: Vec<Vec<Shingle>> = (0..5).map(|d| vec![d * 100]).collect();
-        let rarity = Rarity::new(evidence.iter().map(|e| &*e.terms));
-        assert!(site_titles(&evidence, &group_of, &shingles, &rarity).is_empty());
+        assert!(sites(&evidence, &shingles).is_empty());
         // The same title over five unrelated documents is a site name.
         let unrelated: Vec<Evidence> = (0..5).map(|i| ev(Some(9), &[10 * i, 10 * i + 1])).collect();
-        let rarity = Rarity::new(unrelated.iter().map(|e| &*e.terms));
-        assert!(site_titles(&unrelated, &group_of, &shingles, &rarity).contains(&9));
+        assert!(sites(&unrelated, &shingles).contains(&9));
     }
 
     #[test]

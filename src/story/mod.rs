@@ -234,12 +234,19 @@ pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<
     }
     let reps = representatives(groups, input.days);
     let rarity = Rarity::new(reps.iter().map(|&r| &*input.evidence[r as usize].terms));
-    let site_titles = features::site_titles(input.evidence, &group_of, input.shingles, &rarity);
+    let term_weights = features::term_weights(input.evidence, &rarity);
+    let site_titles = features::site_titles(
+        input.evidence,
+        &group_of,
+        input.shingles,
+        &rarity,
+        &term_weights,
+    );
     let corpus = Corpus {
         evidence: input.evidence,
         shingles: input.shingles,
         days: input.days,
-        term_weights: features::term_weights(input.evidence, &rarity),
+        term_weights,
         rarity,
         site_titles,
     };
