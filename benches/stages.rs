@@ -547,6 +547,22 @@ fn normalize_text(bencher: Bencher) {
         .bench(|| normalize::normalize("a.txt", black_box(&text)));
 }
 
+/// The story evidence of the ~50 KB text article (headline, lede, quotations, terms, place),
+/// taken for every article while it is read.
+#[divan::bench]
+fn story_evidence(bencher: Bencher) {
+    let (text, _, _) = text_article();
+    let a = normalize::normalize("a.txt", &text);
+    let e = newsdedup::evidence::of(&a);
+    assert!(e.title_key.is_some());
+    assert!(!e.lede.is_empty());
+    assert!(!e.terms.is_empty());
+    assert!(e.place.is_some());
+    bencher
+        .counter(BytesCount::of_str(&a.body))
+        .bench(|| newsdedup::evidence::of(black_box(&a)));
+}
+
 /// A ~50 KB HTML page (the HTML path: html5ever parse, metadata, main-text extraction).
 #[divan::bench]
 fn normalize_html(bencher: Bencher) {

@@ -182,13 +182,18 @@ fn terms(body: &str) -> Vec<u32> {
             sentence_start =
                 token.ends_with(['.', '!', '?', ':']) && !is_abbreviation(token) || token == "-";
             for (i, w) in words(token).enumerate() {
-                let first = w.chars().next().unwrap_or(' ');
-                let digit = w.chars().any(|c| c.is_ascii_digit());
-                let name = first.is_uppercase() && !(opens && i == 0) && w.chars().count() > 1;
+                let capital = w.chars().next().is_some_and(char::is_uppercase);
+                let digit = w.bytes().any(|b| b.is_ascii_digit());
+                // Most words are neither: they cost these two checks only.
+                if !digit && !capital {
+                    continue;
+                }
+                let letters = w.chars().count();
+                let name = capital && !(opens && i == 0) && letters > 1;
                 // An all-capital token of many letters is a shouted heading or an agency
                 // sign, not a name; it still counts when short (`UN`, `FBI`).
-                let shouted = w.chars().count() > 5 && w.chars().all(|c| !c.is_lowercase());
-                if (name && !shouted) || (digit) {
+                let shouted = letters > 5 && w.chars().all(|c| !c.is_lowercase());
+                if (name && !shouted) || digit {
                     let hash = term_hash(w);
                     if !out.contains(&hash) {
                         out.push(hash);
