@@ -122,17 +122,80 @@ fn title_evidence(title: &str) -> (Option<u32>, Box<[u32]>) {
     (Some(run_hash(&hashes)), sorted(content))
 }
 
+/// The body's paragraphs (split at blank lines, as `str::split("\n\n")` does), found once with
+/// a SIMD search and shared by the lede, quotation and term scans.
+fn paragraphs(body: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(16);
+    let mut start = 0;
+    for at in memchr::memmem::find_iter(body.as_bytes(), b"\n\n") {
+        if at >= start {
+            out.push(&body[start..at]);
+            start = at + 2;
+        }
+    }
+    out.push(&body[start..]);
+    out
+}
+
+/// Whitespace as `char::is_whitespace` has it, within ASCII.
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+}
+
+/// The tokens of an ASCII paragraph, each with whether it is plain: lower-case letters and
+/// punctuation only, so none of its words can be a name or a number. One pass over the bytes.
+struct AsciiTokens<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Iterator for AsciiTokens<'a> {
+    type Item = (&'a str, bool);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.text.as_bytes();
+        while self.pos < bytes.len() && ascii_space(bytes[self.pos]) {
+            self.pos += 1;
+        }
+        if self.pos == bytes.len() {
+            return None;
+        }
+        let start = self.pos;
+        let mut plain = true;
+        while self.pos < bytes.len() && !ascii_space(bytes[self.pos]) {
+            let b = bytes[self.pos];
+            plain &= !(b.is_ascii_uppercase() || b.is_ascii_digit());
+            self.pos += 1;
+        }
+        Some((&self.text[start..self.pos], plain))
+    }
+}
+
+/// The whitespace-separated tokens of a paragraph, as `split_whitespace` gives them, each with
+/// whether it is plain (see [`AsciiTokens`]; a non-ASCII token is never plain). ASCII text, most
+/// news, takes the byte-level path.
+fn tokens(para: &str) -> impl Iterator<Item = (&str, bool)> {
+    let ascii = para
+        .is_ascii()
+        .then_some(AsciiTokens { text: para, pos: 0 });
+    let unicode = (!para.is_ascii()).then(|| para.split_whitespace().map(|t| (t, false)));
+    ascii
+        .into_iter()
+        .flatten()
+        .chain(unicode.into_iter().flatten())
+}
+
 /// A paragraph of fewer words is not where a lede is (a menu line, a caption, a stamp).
 const LEDE_PARAGRAPH_WORDS: usize = 12;
 
 /// The first sentence of the body's first paragraph of [`LEDE_PARAGRAPH_WORDS`] words or more:
 /// up to the first sentence end after four words, at most [`LEDE_WORDS`] words.
-fn lede(body: &str) -> Vec<u64> {
+fn lede(paras: &[&str]) -> Vec<u64> {
     let mut out = Vec::new();
-    let first = body
-        .split("\n\n")
-        .find(|p| p.split_whitespace().nth(LEDE_PARAGRAPH_WORDS - 1).is_some());
-    for token in first.unwrap_or("").split_whitespace() {
+    let first = paras
+        .iter()
+        .find(|p| tokens(p).nth(LEDE_PARAGRAPH_WORDS - 1).is_some());
+    for (token, _) in tokens(first.copied().unwrap_or("")) {
         out.extend(words(token).map(word_hash));
         let ends = token.ends_with(['.', '!', '?']) || token.ends_with(".\"");
         if out.len() >= LEDE_WORDS || (ends && out.len() >= 4 && !is_abbreviation(token)) {
@@ -149,23 +212,41 @@ fn is_abbreviation(token: &str) -> bool {
     t.contains('.') || (t.len() <= 3 && t.chars().next().is_some_and(char::is_uppercase))
 }
 
+/// The first of `"` and the curly quotation mark `curly` in `text`: its byte offset and length.
+fn find_quote(text: &str, curly: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let lead = curly.as_bytes()[0];
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'"', lead, &bytes[from..]) {
+        let at = from + i;
+        if bytes[at] == b'"' {
+            return Some((at, 1));
+        }
+        if bytes[at..].starts_with(curly.as_bytes()) {
+            return Some((at, curly.len()));
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Quotations of four words or more, as 4-word shingles.
-fn quotes(body: &str, out: &mut Vec<u32>) {
-    for para in body.split("\n\n") {
-        let mut rest = para;
+fn quotes(paras: &[&str], out: &mut Vec<u32>) {
+    for para in paras {
+        let mut rest = *para;
         while out.len() < MAX_QUOTE_SHINGLES {
-            let Some(open) = rest.find(['"', '“']) else {
+            let Some((open, open_len)) = find_quote(rest, "“") else {
                 break;
             };
-            let after = &rest[open + rest[open..].chars().next().map_or(1, char::len_utf8)..];
-            let Some(close) = after.find(['"', '”']) else {
+            let after = &rest[open + open_len..];
+            let Some((close, close_len)) = find_quote(after, "”") else {
                 break;
             };
             let ws: Vec<u64> = words(&after[..close]).map(word_hash).collect();
             if ws.len() >= 4 {
                 word_shingles(&ws, 4, out);
             }
-            rest = &after[close + after[close..].chars().next().map_or(1, char::len_utf8)..];
+            rest = &after[close + close_len..];
         }
     }
     out.truncate(MAX_QUOTE_SHINGLES);
@@ -173,18 +254,21 @@ fn quotes(body: &str, out: &mut Vec<u32>) {
 
 /// Names and numbers: words starting with a capital letter that do not open a sentence, and
 /// words holding a digit. The first [`MAX_TERMS`] distinct ones.
-fn terms(body: &str) -> Vec<u32> {
+fn terms(paras: &[&str]) -> Vec<u32> {
     let mut out: Vec<u32> = Vec::new();
-    for para in body.split("\n\n") {
+    for para in paras {
         let mut sentence_start = true;
-        for token in para.split_whitespace() {
+        for (token, plain) in tokens(para) {
             let opens = sentence_start;
             sentence_start =
                 token.ends_with(['.', '!', '?', ':']) && !is_abbreviation(token) || token == "-";
+            // Most tokens are plain: none of their words can be a term.
+            if plain {
+                continue;
+            }
             for (i, w) in words(token).enumerate() {
                 let capital = w.chars().next().is_some_and(char::is_uppercase);
                 let digit = w.bytes().any(|b| b.is_ascii_digit());
-                // Most words are neither: they cost these two checks only.
                 if !digit && !capital {
                     continue;
                 }
@@ -215,10 +299,11 @@ pub fn of(article: &Article) -> Evidence {
         .title
         .as_deref()
         .map_or((None, Box::default()), title_evidence);
+    let paras = paragraphs(&article.body);
     let mut lede_shingles = Vec::new();
-    word_shingles(&lede(&article.body), 3, &mut lede_shingles);
+    word_shingles(&lede(&paras), 3, &mut lede_shingles);
     let mut quote_shingles = Vec::new();
-    quotes(&article.body, &mut quote_shingles);
+    quotes(&paras, &mut quote_shingles);
     let place = article
         .header
         .dateline
@@ -231,7 +316,7 @@ pub fn of(article: &Article) -> Evidence {
         title_words,
         lede: sorted(lede_shingles),
         quotes: sorted(quote_shingles),
-        terms: sorted(terms(&article.body)),
+        terms: sorted(terms(&paras)),
         place,
     }
 }
@@ -273,10 +358,10 @@ mod tests {
 
     #[test]
     fn lede_is_the_first_sentence() {
-        let ws = lede(
+        let ws = lede(&paragraphs(
             "Short line of chrome.\n\nMr. Smith went to Washington on Monday. He left on Tuesday \
              and came back later.",
-        );
+        ));
         let want: Vec<u64> = "mr smith went to washington on monday"
             .split(' ')
             .map(word_hash)
@@ -316,6 +401,27 @@ mod tests {
         assert!(a.title_key.is_some());
         assert_eq!(of(&article("Home page", "x")).title_key, None);
         assert_eq!(a.place, Some(run_hash(&[word_hash("beirut")])));
+    }
+
+    proptest::proptest! {
+        /// The byte-level token and paragraph scans split exactly as `split_whitespace` and
+        /// `split("\n\n")` do, and a plain token has no word that could be a term.
+        #[test]
+        fn fast_scans_agree_with_std(text in "[aZ9 \t\n\x0B\x0C\r.,\"“”\u{a0}é]{0,60}") {
+            let paras = paragraphs(&text);
+            proptest::prop_assert_eq!(&paras, &text.split("\n\n").collect::<Vec<_>>());
+            for para in paras {
+                let got: Vec<&str> = tokens(para).map(|(t, _)| t).collect();
+                proptest::prop_assert_eq!(got, para.split_whitespace().collect::<Vec<_>>());
+                for (token, plain) in tokens(para) {
+                    let term_like = words(token).any(|w| {
+                        w.chars().next().is_some_and(char::is_uppercase)
+                            || w.bytes().any(|b| b.is_ascii_digit())
+                    });
+                    proptest::prop_assert!(!(plain && term_like), "{token:?} called plain");
+                }
+            }
+        }
     }
 
     #[test]
