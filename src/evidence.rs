@@ -14,7 +14,9 @@
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::normalize::Article;
+use std::borrow::Cow;
+
+use crate::normalize::{Article, markup};
 
 /// At most this many distinctive terms are kept per article, the first met (the lede's first).
 pub const MAX_TERMS: usize = 48;
@@ -292,14 +294,26 @@ fn terms(paras: &[&str]) -> Vec<u32> {
     out
 }
 
+/// The text as every rule reads it: typographic quotes, dashes and ellipses folded (the body
+/// keeps the article's own; see `normalize::originals`). ASCII text is borrowed as it is.
+fn folded(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(markup::fold(text))
+    }
+}
+
 /// The evidence of one article.
 pub fn of(article: &Article) -> Evidence {
     let (title_key, title_words) = article
         .header
         .title
         .as_deref()
-        .map_or((None, Box::default()), title_evidence);
-    let paras = paragraphs(&article.body);
+        .map(folded)
+        .map_or((None, Box::default()), |t| title_evidence(&t));
+    let body = folded(&article.body);
+    let paras = paragraphs(&body);
     let mut lede_shingles = Vec::new();
     word_shingles(&lede(&paras), 3, &mut lede_shingles);
     let mut quote_shingles = Vec::new();

@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::originals::{self, Sub};
+
 /// At most this many decoding rounds; each round shortens the text, so the fixpoint is reached
 /// well before on real input and the cost stays linear.
 const MAX_ENTITY_ROUNDS: usize = 6;
@@ -115,12 +117,26 @@ pub fn lines(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut space = false;
-    let finish = |cur: &mut String, out: &mut Vec<String>| {
+    // The typographic characters folded in the current line (see `originals`).
+    let mut subs: Vec<Sub> = Vec::new();
+    let finish = |cur: &mut String, subs: &mut Vec<Sub>, out: &mut Vec<String>| {
         let t = cur.trim_start_matches(['\u{2022}', '\u{00B7}', '\u{25AA}', '\u{25CF}', '*', ' ']);
         if !t.is_empty() {
+            let cut = (cur.len() - t.len()) as u32;
+            originals::record(
+                t,
+                subs.iter()
+                    .filter(|s| s.at >= cut)
+                    .map(|s| Sub {
+                        at: s.at - cut,
+                        ..*s
+                    })
+                    .collect(),
+            );
             out.push(t.to_string());
         }
         cur.clear();
+        subs.clear();
     };
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -154,16 +170,31 @@ pub fn lines(s: &str) -> Vec<String> {
                 cur.push(' ');
             }
             space = false;
+            subs.push(Sub {
+                at: cur.len() as u32,
+                len: 3,
+                original: c,
+            });
             cur.push_str("...");
             continue;
         } else {
             match fold_char(c) {
-                Some(f) => f,
+                Some(f) => {
+                    if f != c && originals::restorable(c, f.encode_utf8(&mut [0; 4])) {
+                        let at = cur.len() + usize::from(space && !cur.is_empty());
+                        subs.push(Sub {
+                            at: at as u32,
+                            len: 1,
+                            original: c,
+                        });
+                    }
+                    f
+                }
                 None => continue,
             }
         };
         if c == '\n' {
-            finish(&mut cur, &mut out);
+            finish(&mut cur, &mut subs, &mut out);
             space = false;
         } else if c.is_whitespace() {
             space = true;
@@ -175,13 +206,14 @@ pub fn lines(s: &str) -> Vec<String> {
             cur.push(c);
         }
     }
-    finish(&mut cur, &mut out);
+    finish(&mut cur, &mut subs, &mut out);
     out
 }
 
 /// `collapse_ws(&fold(s))` in one pass, copying runs of printable ASCII at once.
 pub fn fold_collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut subs: Vec<Sub> = Vec::new();
     let mut space = false;
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -205,14 +237,31 @@ pub fn fold_collapse(s: &str) -> String {
         i += c.len_utf8();
         if c == '\u{2026}' {
             push(&mut out, &mut space, "...");
+            subs.push(Sub {
+                at: out.len() as u32 - 3,
+                len: 3,
+                original: c,
+            });
             continue;
         }
         match fold_char(c) {
             Some(f) if f.is_whitespace() => space = true,
-            Some(f) => push(&mut out, &mut space, f.encode_utf8(&mut [0; 4])),
+            Some(f) => {
+                let mut buf = [0; 4];
+                let piece = f.encode_utf8(&mut buf);
+                push(&mut out, &mut space, piece);
+                if f != c && originals::restorable(c, piece) {
+                    subs.push(Sub {
+                        at: out.len() as u32 - 1,
+                        len: 1,
+                        original: c,
+                    });
+                }
+            }
             None => {}
         }
     }
+    originals::record(&out, subs);
     out
 }
 

@@ -10,6 +10,7 @@ pub mod header;
 pub mod html;
 pub mod markup;
 pub mod newswire;
+pub mod originals;
 
 use serde::Serialize;
 
@@ -98,13 +99,24 @@ pub fn detect_format(text: &str) -> Format {
 pub fn normalize(path: &str, text: &str) -> Article {
     let format = detect_format(text);
     let mut header = Header::default();
-    let lines = match format {
-        Format::Text => markup::clean_text(text),
-        Format::Html => html::extract(text, &mut header),
-        Format::Newswire => newswire::extract(text, &mut header),
-    };
-    let lines = chrome::remove(chrome::cut_tail(lines));
-    let lines = header::extract(lines, &mut header);
+    // Every rule below reads folded text; the article's own quotes, dashes and ellipses are
+    // put back at the end (see `originals`).
+    let (mut lines, table) = originals::collect(|| {
+        let lines = match format {
+            Format::Text => markup::clean_text(text),
+            Format::Html => html::extract(text, &mut header),
+            Format::Newswire => newswire::extract(text, &mut header),
+        };
+        let lines = chrome::remove(chrome::cut_tail(lines));
+        header::extract(lines, &mut header)
+    });
+    let mut fields: Vec<&mut String> = header
+        .title
+        .iter_mut()
+        .chain(header.authors.iter_mut())
+        .chain(header.source.iter_mut())
+        .collect();
+    table.restore(&mut lines, &mut fields);
     Article {
         path: path.to_string(),
         format,

@@ -64,7 +64,7 @@ fn charset_declared_by_meta_charset() {
         &[
             "The small café on the harbour front reopened on Monday",
             // Curly quotes and the dash decoded right, then folded to plain ones.
-            "\"We didn't think we'd be back before summer,\" said the owner, Hélène Marchand, who has run the café since 1998 - and whose crème brûlée",
+            "“We didn’t think we’d be back before summer,” said the owner, Hélène Marchand, who has run the café since 1998 — and whose crème brûlée",
             "a bakery lent the café its ovens",
         ],
     );
@@ -86,7 +86,7 @@ fn charset_declared_by_http_equiv() {
         &a,
         &[
             "The city council of Zürich approved a new tram line",
-            "\"Es ist ein großer Tag für die Stadt\", said councillor Jürg Müller",
+            "«Es ist ein großer Tag für die Stadt», said councillor Jürg Müller",
         ],
     );
 }
@@ -104,7 +104,7 @@ fn charset_undeclared_is_detected() {
         &a,
         &[
             "The pétanque club of Saint-Rémy won the regional final",
-            "\"Nous avons joué comme une équipe,\" said the club's captain, André Lefèvre",
+            "“Nous avons joué comme une équipe,” said the club’s captain, André Lefèvre",
         ],
     );
 }
@@ -139,13 +139,13 @@ fn mojibake_is_repaired() {
     assert!(d.text.contains("\u{201C}a small miracle\u{201D}"));
     assert_eq!(
         a.header.title.as_deref(),
-        Some("Bakery's crème brûlée wins national prize")
+        Some("Bakery’s crème brûlée wins national prize")
     );
     assert_clean(
         &a,
         &[
-            "\"a small miracle\" and praised its caramel, which the baker, José Martínez, burns by hand.",
-            "in 2009 - after twelve years as a pastry chef in Zürich - and still",
+            "“a small miracle” and praised its caramel, which the baker, José Martínez, burns by hand.",
+            "in 2009 — after twelve years as a pastry chef in Zürich – and still",
             "comes with €5,000",
         ],
     );
@@ -162,8 +162,8 @@ fn double_escaped_entities() {
         &a,
         &[
             "the budget for parks & playgrounds on Wednesday",
-            "\"It's a fair compromise,\" said the mayor, Anna Lindqvist",
-            "sets aside €2 million for repairs - most of it",
+            "“It’s a fair compromise,” said the mayor, Anna Lindqvist",
+            "sets aside €2 million for repairs — most of it",
             "The final vote was 31 to 12.",
         ],
     );

@@ -1,0 +1,267 @@
+//! Main-text extraction on trafilatura's evaluation set (`../shared/corpora/trafilatura-eval`,
+//! never committed), scored as that project scores it: a `with` snippet found in the extracted
+//! text is a true positive, missed a false negative; a `without` snippet found is a false
+//! positive, missed a true negative (after collapsing whitespace on both sides).
+//!
+//! The pages are split by site into two halves by a fixed hash of the site name: half A is the
+//! one anyone may read while changing the extractor, half B is reported and never read page by
+//! page. Both are printed, with all pages.
+//!
+//! ```sh
+//! cargo run --release --manifest-path bench/extractors/Cargo.toml --example snippets
+//! cargo run --release --manifest-path bench/extractors/Cargo.toml --example snippets -- --dump DIR  # half A's outputs
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use newsdedup::{input, normalize};
+
+/// Ours: the body `newsdedup normalize` prints.
+fn ours(path: &str, text: &str) -> String {
+    normalize::normalize(path, text).body
+}
+
+/// dom_smoothie 0.19 (readability.js port), formatted text.
+fn smoothie(text: &str) -> String {
+    let cfg = dom_smoothie::Config {
+        text_mode: dom_smoothie::TextMode::Formatted,
+        ..Default::default()
+    };
+    dom_smoothie::Readability::new(text, None, Some(cfg))
+        .and_then(|mut r| r.parse())
+        .map(|a| a.text_content.to_string())
+        .unwrap_or_default()
+}
+
+/// rs-trafilatura 0.2, default options.
+fn trafilatura(text: &str) -> String {
+    rs_trafilatura::extract(text)
+        .map(|r| r.content_text)
+        .unwrap_or_default()
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The site of an expected.json key: a URL's host without `www.`, or for `hard::host-slug.html`
+/// keys the host part.
+fn site(key: &str) -> String {
+    let rest = key.split_once("::").map_or(key, |(_, r)| r);
+    let rest = rest
+        .trim_start_matches('x')
+        .trim_start_matches("https://")
+        .trim_start_matches("http://");
+    let host = rest.split('/').next().unwrap_or(rest);
+    let host = if key.contains("::") {
+        host.split('-').next().unwrap_or(host).trim_end_matches(".html")
+    } else {
+        host
+    };
+    host.trim_start_matches("www.").to_lowercase()
+}
+
+/// FNV-1a: a fixed hash, so the halves never change.
+fn half(site: &str) -> usize {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in site.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    (h >> 7) as usize % 2
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: usize,
+    fn_: usize,
+    fp: usize,
+    tn: usize,
+}
+
+impl Counts {
+    fn add(&mut self, o: Counts) {
+        self.tp += o.tp;
+        self.fn_ += o.fn_;
+        self.fp += o.fp;
+        self.tn += o.tn;
+    }
+    fn row(&self) -> String {
+        let p = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
+        let r = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
+        let f = 2.0 * p * r / (p + r).max(f64::MIN_POSITIVE);
+        let a = (self.tp + self.tn) as f64 / (self.tp + self.tn + self.fp + self.fn_).max(1) as f64;
+        format!("{p:.3}  {r:.3}  {f:.3}  {a:.3}")
+    }
+}
+
+fn score(text: &str, with: &[String], without: &[String]) -> Counts {
+    let t = collapse(text);
+    let mut c = Counts::default();
+    for w in with {
+        if t.contains(w.as_str()) {
+            c.tp += 1
+        } else {
+            c.fn_ += 1
+        }
+    }
+    for w in without {
+        if t.contains(w.as_str()) {
+            c.fp += 1
+        } else {
+            c.tn += 1
+        }
+    }
+    c
+}
+
+/// The words of a text, lower-cased.
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// docs/extractors.md's trimmer: the crate's body when it holds 50–100 % of our words and at
+/// least 90 % of its words occur in ours; ours otherwise.
+fn trimmer(ours: &str, crate_body: &str) -> bool {
+    let (a, b) = (words(ours), words(crate_body));
+    if b.is_empty() || b.len() > a.len() || (b.len() as f64) < 0.5 * a.len() as f64 {
+        return false;
+    }
+    let set: std::collections::HashSet<&String> = a.iter().collect();
+    let inside = b.iter().filter(|w| set.contains(w)).count();
+    inside as f64 >= 0.9 * b.len() as f64
+}
+
+fn main() {
+    let mut dump: Option<PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--dump" => dump = args.next().map(PathBuf::from),
+            other => {
+                eprintln!("usage: snippets [--dump DIR] (got {other:?})");
+                std::process::exit(2);
+            }
+        }
+    }
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpora/trafilatura-eval"
+    ));
+    let Ok(expected) = std::fs::read_to_string(dir.join("expected.json")) else {
+        eprintln!("snippets: {} is absent, nothing to score", dir.display());
+        return;
+    };
+    let expected: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&expected).expect("expected.json");
+    let mut keys: Vec<&String> = expected.keys().collect();
+    keys.sort();
+    std::panic::set_hook(Box::new(|_| {}));
+    let names = [
+        "newsdedup",
+        "dom_smoothie 0.19",
+        "rs-trafilatura 0.2",
+        "trimmer (dom_smoothie)",
+        "trimmer (rs-trafilatura)",
+    ];
+    // [extractor][half] counts, and seconds per extractor (one core).
+    let mut counts = vec![[Counts::default(); 2]; names.len()];
+    let mut secs = [0.0f64; 3];
+    let mut pages = [0usize; 2];
+    let mut bytes_total = 0usize;
+    if let Some(d) = &dump {
+        std::fs::create_dir_all(d).expect("dump dir");
+    }
+    for key in keys {
+        let e = &expected[key];
+        let file = e["file"].as_str().expect("file");
+        let list = |k: &str| -> Vec<String> {
+            e[k].as_array()
+                .map(|v| v.iter().filter_map(|x| x.as_str()).map(collapse).collect())
+                .unwrap_or_default()
+        };
+        let (with, without) = (list("with"), list("without"));
+        let Ok(raw) = std::fs::read(dir.join(file)) else {
+            eprintln!("snippets: cannot read {file}");
+            continue;
+        };
+        bytes_total += raw.len();
+        let text = input::decode(&raw).map(|d| d.text).unwrap_or_default();
+        let h = half(&site(key));
+        pages[h] += 1;
+        let path = dir.join(file).to_string_lossy().into_owned();
+        let mut outs: Vec<String> = Vec::new();
+        for (k, f) in [
+            &(|t: &str| ours(&path, t)) as &dyn Fn(&str) -> String,
+            &smoothie,
+            &trafilatura,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let t = Instant::now();
+            let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&text)))
+                .unwrap_or_default();
+            secs[k] += t.elapsed().as_secs_f64();
+            outs.push(out);
+        }
+        let trim_s = if trimmer(&outs[0], &outs[1]) { &outs[1] } else { &outs[0] };
+        let trim_t = if trimmer(&outs[0], &outs[2]) { &outs[2] } else { &outs[0] };
+        let bodies = [&outs[0], &outs[1], &outs[2], trim_s, trim_t];
+        for (k, b) in bodies.iter().enumerate() {
+            counts[k][h].add(score(b, &with, &without));
+        }
+        if h == 0
+            && let Some(d) = &dump
+        {
+            let c = score(&outs[0], &with, &without);
+            let stem = Path::new(file).file_stem().unwrap_or_default().to_string_lossy();
+            let mut report = format!("{key}\nours: tp {} fn {} fp {} tn {}\n", c.tp, c.fn_, c.fp, c.tn);
+            for w in &with {
+                if !collapse(&outs[0]).contains(w.as_str()) {
+                    report.push_str(&format!("MISSED: {w}\n"));
+                }
+            }
+            for w in &without {
+                if collapse(&outs[0]).contains(w.as_str()) {
+                    report.push_str(&format!("KEPT: {w}\n"));
+                }
+            }
+            std::fs::write(d.join(format!("{stem}.report")), report).expect("dump");
+            std::fs::write(d.join(format!("{stem}.ours")), &outs[0]).expect("dump");
+            std::fs::write(d.join(format!("{stem}.smoothie")), &outs[1]).expect("dump");
+            std::fs::write(d.join(format!("{stem}.trafilatura")), &outs[2]).expect("dump");
+        }
+    }
+    println!(
+        "trafilatura-eval: {} pages ({} in half A, {} in half B, split by site), {:.1} MB",
+        pages[0] + pages[1],
+        pages[0],
+        pages[1],
+        bytes_total as f64 / 1e6
+    );
+    println!(
+        "{:<26} {:<25} {:<25} {:<25} {}",
+        "extractor", "half A: P  R  F1  acc", "half B (held out)", "all", "s (one core)"
+    );
+    for (k, name) in names.iter().enumerate() {
+        let mut all = counts[k][0];
+        all.add(counts[k][1]);
+        let t = match k {
+            0..=2 => format!("{:.1}", secs[k]),
+            3 => format!("{:.1}", secs[0] + secs[1]),
+            _ => format!("{:.1}", secs[0] + secs[2]),
+        };
+        println!(
+            "{:<26} {:<25} {:<25} {:<25} {t}",
+            name,
+            counts[k][0].row(),
+            counts[k][1].row(),
+            all.row()
+        );
+    }
+}

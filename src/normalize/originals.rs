@@ -1,0 +1,213 @@
+//! The article's own characters, kept for output while every rule compares folded text.
+//!
+//! Folding ([`super::markup::fold_char`]) turns curly quotes into straight ones, dashes into `-`
+//! and `…` into `...`, so that the header, chrome and dateline rules match one spelling. The
+//! record a user reads should keep the article's own characters, though. While an article is
+//! normalized ([`collect`]), every folded line or field that had such a character replaced is
+//! recorded with what it replaced ([`record`]); at the end the body lines and header fields are
+//! given their characters back ([`Table::restore`]). Shingles and story evidence split words at
+//! both spellings alike, so comparison is unchanged.
+//!
+//! The table lives in a thread-local slot for the length of one `normalize` call: the folding
+//! functions are called from many places in the extractors, and a parameter threaded through
+//! all of them would be noise for a side record. Calls nest (the previous table is put back),
+//! so a worker thread that runs another article inside one is still correct.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// One replaced character: at byte `at` of the folded text, `len` bytes stand for `original`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sub {
+    pub at: u32,
+    pub len: u8,
+    pub original: char,
+}
+
+/// Folded texts of one article with the characters folding replaced in them.
+#[derive(Debug, Default)]
+pub struct Table {
+    map: HashMap<String, Vec<Sub>>,
+}
+
+thread_local! {
+    static TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
+}
+
+/// Whether folding `original` into `folded` is typographic (a quote, a dash, an ellipsis), the
+/// kind the record restores; whitespace and invisible characters stay folded.
+pub fn restorable(original: char, folded: &str) -> bool {
+    original != '\u{00A0}' && matches!(folded, "'" | "\"" | "-" | "...")
+}
+
+/// Records a folded text and its replacements, when an article is being collected.
+pub fn record(folded: &str, subs: Vec<Sub>) {
+    if subs.is_empty() {
+        return;
+    }
+    TABLE.with(|t| {
+        if let Some(table) = t.borrow_mut().as_mut() {
+            table.map.entry(folded.to_string()).or_insert(subs);
+        }
+    });
+}
+
+/// Runs `f` with a fresh table and returns its result with the table filled during it.
+pub fn collect<T>(f: impl FnOnce() -> T) -> (T, Table) {
+    let previous = TABLE.with(|t| t.replace(Some(Table::default())));
+    let out = f();
+    let table = TABLE.with(|t| t.replace(previous)).unwrap_or_default();
+    (out, table)
+}
+
+/// Bytes of recorded text one article may search for lines that are not recorded whole (a
+/// line the dateline was cut from): a bound on the work, whatever the input.
+const SEARCH_BUDGET_PER_BYTE: usize = 16;
+
+impl Table {
+    /// `text` with its original characters, if it is a recorded text or part of one.
+    /// `budget` bounds the bytes searched for a part; a part not found stays folded.
+    fn restore_one(&self, text: &str, budget: &mut usize) -> Option<String> {
+        if let Some(subs) = self.map.get(text) {
+            return Some(apply(text, 0, subs));
+        }
+        if text.len() < 8 || !text.contains(['\'', '"', '-', '.']) {
+            return None;
+        }
+        let finder = memchr::memmem::Finder::new(text.as_bytes());
+        for (whole, subs) in &self.map {
+            if *budget < whole.len() {
+                return None;
+            }
+            *budget -= whole.len();
+            if let Some(at) = finder.find(whole.as_bytes()) {
+                return Some(apply(text, at, subs));
+            }
+        }
+        None
+    }
+
+    /// Gives body lines and header strings their original characters back.
+    pub fn restore(&self, lines: &mut [String], fields: &mut [&mut String]) {
+        if self.map.is_empty() {
+            return;
+        }
+        let total: usize = lines.iter().map(String::len).sum();
+        let mut budget = (total + 4096) * SEARCH_BUDGET_PER_BYTE;
+        for s in lines.iter_mut().chain(fields.iter_mut().map(|s| &mut **s)) {
+            if let Some(r) = self.restore_one(s, &mut budget) {
+                *s = r;
+            }
+        }
+    }
+}
+
+/// `text`, found at byte `offset` of a recorded text with replacements `subs`, with the
+/// replacements inside it undone.
+fn apply(text: &str, offset: usize, subs: &[Sub]) -> String {
+    let end = offset + text.len();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut pos = offset;
+    for s in subs {
+        let (at, len) = (s.at as usize, usize::from(s.len));
+        if at < pos || at + len > end {
+            continue;
+        }
+        out.push_str(&text[pos - offset..at - offset]);
+        out.push(s.original);
+        pos = at + len;
+    }
+    out.push_str(&text[pos - offset..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(folded: &str, subs: Vec<Sub>) -> Table {
+        let mut t = Table::default();
+        t.map.insert(folded.to_string(), subs);
+        t
+    }
+
+    #[test]
+    fn a_whole_line_and_a_part_of_one_get_their_characters_back() {
+        // “It’s done” – he said…  folded: "It's done" - he said...
+        let folded = "\"It's done\" - he said...";
+        let subs = vec![
+            Sub {
+                at: 0,
+                len: 1,
+                original: '“',
+            },
+            Sub {
+                at: 3,
+                len: 1,
+                original: '’',
+            },
+            Sub {
+                at: 10,
+                len: 1,
+                original: '”',
+            },
+            Sub {
+                at: 12,
+                len: 1,
+                original: '–',
+            },
+            Sub {
+                at: 21,
+                len: 3,
+                original: '…',
+            },
+        ];
+        let t = table(folded, subs);
+        let mut lines = vec![
+            folded.to_string(),
+            "done\" - he said...".to_string(),
+            "plain line".to_string(),
+        ];
+        t.restore(&mut lines, &mut []);
+        assert_eq!(lines[0], "“It’s done” – he said…");
+        assert_eq!(lines[1], "done” – he said…");
+        assert_eq!(lines[2], "plain line");
+    }
+
+    #[test]
+    fn collect_gathers_records_and_nests() {
+        let ((), outer) = collect(|| {
+            record(
+                "a - b",
+                vec![Sub {
+                    at: 2,
+                    len: 1,
+                    original: '—',
+                }],
+            );
+            let ((), inner) = collect(|| {
+                record(
+                    "c - d",
+                    vec![Sub {
+                        at: 2,
+                        len: 1,
+                        original: '–',
+                    }],
+                )
+            });
+            assert_eq!(inner.map.len(), 1);
+        });
+        assert_eq!(outer.map.len(), 1);
+        assert!(outer.map.contains_key("a - b"));
+        // Outside any collection nothing is kept.
+        record(
+            "e - f",
+            vec![Sub {
+                at: 2,
+                len: 1,
+                original: '–',
+            }],
+        );
+        assert!(TABLE.with(|t| t.borrow().is_none()));
+    }
+}
