@@ -511,7 +511,9 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
                 .and_then(|(mut article, len)| {
                     let (shingles, paragraphs) =
                         shingle::shingles_and_paragraphs(&compared_text(&article), cfg.shingle_k);
-                    if shingles.is_empty() {
+                    // A title alone is not an article: a page whose body the extractor found
+                    // empty (rendered by script, say) is a skip, not a story without text.
+                    if shingles.is_empty() || !article.body.chars().any(char::is_alphanumeric) {
                         return Err(skip(SkipReason::NoText));
                     }
                     let body_hash = canonical::body_hash(&article.body);

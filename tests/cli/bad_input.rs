@@ -32,6 +32,14 @@ fn empty_binary_and_undecodable_files_are_skipped_with_reasons() {
         "<html><body><script>x()</script></body></html>",
     )
     .unwrap();
+    // A headline and a body the page's script would render: the title alone is no story.
+    std::fs::write(
+        p.join("script-rendered.html"),
+        "<html><head><title>Harbour reopens after the storm, mayor says</title></head>\
+         <body><div id=\"root\"></div><script>self.__next_f.push([1,\"story\"])</script>\
+         </body></html>",
+    )
+    .unwrap();
     std::fs::write(
         p.join("good.txt"),
         "A real article about the harbour reopening after the storm.",
@@ -50,6 +58,7 @@ fn empty_binary_and_undecodable_files_are_skipped_with_reasons() {
         ("binary.txt", "binary file"),
         ("garbage.txt", "undecodable"),
         ("markup-only.html", "no article text"),
+        ("script-rendered.html", "no article text"),
     ] {
         let line = err
             .lines()
@@ -57,7 +66,7 @@ fn empty_binary_and_undecodable_files_are_skipped_with_reasons() {
             .unwrap_or_else(|| panic!("{file} not reported:\n{err}"));
         assert!(line.contains(reason), "{line}");
     }
-    assert_eq!(err.lines().count(), 5, "{err}");
+    assert_eq!(err.lines().count(), 6, "{err}");
     let stories = stories(&out);
     assert_eq!(stories.len(), 1);
     assert_eq!(
