@@ -430,10 +430,15 @@ fn build_corpus() -> Corpus {
     let params = ClusterParams::default();
     let similarities = verify::verify(&pairs, &shingles, floor(&params));
     let groups = cluster_docs(&similarities, &articles, &shingles, &params);
+    let none = std::collections::HashSet::new();
     let versions = canonical::Versions {
         articles: &articles,
         body_hashes: &body_hashes,
         shingles: &shingles,
+        titles: canonical::Titles {
+            keys: &[],
+            site_names: &none,
+        },
     };
     let stories = canonical::build(&groups, versions, CanonicalRule::default());
     Corpus {
@@ -803,10 +808,15 @@ fn canonical_corpus(bencher: Bencher) {
     }
     assert!(seen.iter().all(|&s| s), "a document in no story");
     bencher.counter(ItemsCount::new(c.groups.len())).bench(|| {
+        let none = std::collections::HashSet::new();
         let versions = canonical::Versions {
             articles: &c.articles,
             body_hashes: &c.body_hashes,
             shingles: &c.shingles,
+            titles: canonical::Titles {
+                keys: &[],
+                site_names: &none,
+            },
         };
         canonical::build(black_box(&c.groups), versions, CanonicalRule::default())
     });

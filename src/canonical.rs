@@ -5,12 +5,13 @@
 //! does not count), ties broken by the latest date, then by path. `longest`, `latest` and
 //! `earliest` are the alternatives.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::cluster::Group;
+use crate::evidence::Evidence;
 use crate::normalize::{Article, Timestamp};
 use crate::shingle::Shingle;
 use crate::verify::similarity;
@@ -106,6 +107,26 @@ pub struct Versions<'a> {
     pub body_hashes: &'a [u64],
     /// Sorted, deduplicated shingles.
     pub shingles: &'a [Vec<Shingle>],
+    pub titles: Titles<'a>,
+}
+
+/// Which page titles are site or section names, not headlines.
+#[derive(Debug, Clone, Copy)]
+pub struct Titles<'a> {
+    /// Each document's evidence, for its headline key.
+    pub keys: &'a [Evidence],
+    /// Headline keys carried by many unrelated documents ([`crate::story::Merged`]).
+    pub site_names: &'a HashSet<u32>,
+}
+
+impl Titles<'_> {
+    /// Whether document `d`'s title is a site or section name.
+    fn is_site_name(&self, d: u32) -> bool {
+        self.keys
+            .get(d as usize)
+            .and_then(|e| e.title_key)
+            .is_some_and(|k| self.site_names.contains(&k))
+    }
 }
 
 /// Builds the story records, ordered by their first member's path.
@@ -128,6 +149,7 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
         articles,
         body_hashes,
         shingles,
+        titles,
     } = versions;
     let Group {
         members: group,
@@ -203,10 +225,20 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
 
     let headers = || members.iter().map(|m| &articles[m.doc as usize].header);
     let canon_header = &articles[canonical as usize].header;
+    // The canonical's headline, else the headline most members carry; a site or section name
+    // ("Brandon Sun Online") is never a story's title.
     let title = canon_header
         .title
         .clone()
-        .or_else(|| headers().find_map(|h| h.title.clone()));
+        .filter(|_| !titles.is_site_name(canonical))
+        .or_else(|| {
+            most_common(
+                members
+                    .iter()
+                    .filter(|m| !titles.is_site_name(m.doc))
+                    .filter_map(|m| articles[m.doc as usize].header.title.clone()),
+            )
+        });
     let published = headers().flat_map(|h| h.all_dates()).min();
     let updated = headers().flat_map(|h| h.all_dates()).max();
     let source = canon_header
@@ -293,10 +325,15 @@ mod tests {
             vec![4, 5, 100, 101, 102, 103, 104],
         ];
         let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let none = HashSet::new();
         let versions = Versions {
             articles: &articles,
             body_hashes: &hashes,
             shingles: &shingles,
+            titles: Titles {
+                keys: &[],
+                site_names: &none,
+            },
         };
         let group = [Group::new(vec![0, 1, 2], &shingles)];
         let stories = build(&group, versions, CanonicalRule::Coverage);
@@ -317,6 +354,48 @@ mod tests {
         assert_eq!(latest[0].canonical, 2);
         let earliest = build(&group, versions, CanonicalRule::Earliest);
         assert_eq!(earliest[0].canonical, 1);
+    }
+
+    #[test]
+    fn a_site_name_is_never_the_story_title() {
+        let titled = |path: &str, title: &str| Article {
+            header: Header {
+                title: Some(title.into()),
+                ..Header::default()
+            },
+            ..article(path, "x", "2017-03-03", &[])
+        };
+        let articles = vec![
+            titled("a.txt", "Brandon Sun Online"),
+            titled("b.txt", "Harbour reopens after the storm"),
+            titled("c.txt", "Harbour reopens after the storm"),
+            titled("d.txt", "Brandon Sun Online"),
+        ];
+        // a holds the most text, so it is the canonical version.
+        let shingles = vec![vec![1, 2, 3, 4], vec![1, 2], vec![1, 3], vec![7]];
+        let evidence: Vec<Evidence> = articles.iter().map(crate::evidence::of).collect();
+        let site_names: HashSet<u32> = evidence[0].title_key.into_iter().collect();
+        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let versions = Versions {
+            articles: &articles,
+            body_hashes: &hashes,
+            shingles: &shingles,
+            titles: Titles {
+                keys: &evidence,
+                site_names: &site_names,
+            },
+        };
+        let groups = [
+            Group::new(vec![0, 1, 2], &shingles),
+            Group::new(vec![3], &shingles),
+        ];
+        let stories = build(&groups, versions, CanonicalRule::Coverage);
+        assert_eq!(stories[0].canonical, 0);
+        assert_eq!(
+            stories[0].title.as_deref(),
+            Some("Harbour reopens after the storm")
+        );
+        assert_eq!(stories[1].title, None, "only a site name: no title");
     }
 
     #[test]

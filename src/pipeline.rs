@@ -455,15 +455,19 @@ pub fn stories(
             .max_days
             .map_or(story::WINDOW_DAYS, |d| i64::from(d).min(story::WINDOW_DAYS)),
     };
-    let groups = story::merge(groups, &input, &params.stories);
+    let merged = story::merge(groups, &input, &params.stories);
     let story_time = clock.elapsed();
     let clock = Instant::now();
     let versions = canonical::Versions {
         articles: &prepared.articles,
         body_hashes: &prepared.body_hashes,
         shingles: &prepared.shingles,
+        titles: canonical::Titles {
+            keys: &prepared.evidence,
+            site_names: &merged.site_titles,
+        },
     };
-    let stories = canonical::build(&groups, versions, rule);
+    let stories = canonical::build(&merged.groups, versions, rule);
     let stages = vec![
         ("cluster", cluster_time),
         ("stories", story_time),

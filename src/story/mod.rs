@@ -223,33 +223,44 @@ pub struct Scoring<'a> {
     pub pairs: Vec<Scored>,
 }
 
-/// Computes the evidence of every candidate pair of version groups.
-pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<'a> {
-    let n = input.shingles.len();
-    let mut group_of = vec![0u32; n];
-    for (g, group) in groups.iter().enumerate() {
-        for &d in &group.members {
-            group_of[d as usize] = g as u32;
-        }
-    }
-    let reps = representatives(groups, input.days);
+/// The corpus-wide facts over version groups: term rarity, term weights, site-name titles.
+fn corpus<'a>(groups: &[Group], group_of: &[u32], reps: &[u32], input: &Input<'a>) -> Corpus<'a> {
+    debug_assert_eq!(groups.len(), reps.len());
     let rarity = Rarity::new(reps.iter().map(|&r| &*input.evidence[r as usize].terms));
     let term_weights = features::term_weights(input.evidence, &rarity);
     let site_titles = features::site_titles(
         input.evidence,
-        &group_of,
+        group_of,
         input.shingles,
         &rarity,
         &term_weights,
     );
-    let corpus = Corpus {
+    Corpus {
         evidence: input.evidence,
         shingles: input.shingles,
         days: input.days,
         term_weights,
         rarity,
         site_titles,
-    };
+    }
+}
+
+/// Each document's version group.
+fn group_of(groups: &[Group], n: usize) -> Vec<u32> {
+    let mut group_of = vec![0u32; n];
+    for (g, group) in groups.iter().enumerate() {
+        for &d in &group.members {
+            group_of[d as usize] = g as u32;
+        }
+    }
+    group_of
+}
+
+/// Computes the evidence of every candidate pair of version groups.
+pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<'a> {
+    let group_of = group_of(groups, input.shingles.len());
+    let reps = representatives(groups, input.days);
+    let corpus = corpus(groups, &group_of, &reps, input);
     // A group's headline: its representative's, else its first member's that is a headline.
     let titles: Vec<Option<u32>> = groups
         .iter()
@@ -298,9 +309,16 @@ pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<
 /// Joins version groups into stories (see the module's documentation). Each story's members
 /// are sorted, with `version` telling which of its version groups each came from (0: the
 /// center's) and `links` how the others joined. Stories are ordered by their first member.
-pub fn merge(groups: Vec<Group>, input: &Input, params: &StoryParams) -> Vec<Group> {
+pub fn merge(groups: Vec<Group>, input: &Input, params: &StoryParams) -> Merged {
     if params.mode == GroupMode::Versions || groups.len() < 2 {
-        return groups;
+        // The site-name titles are still found: the story records' titles skip them.
+        let group_of = group_of(&groups, input.shingles.len());
+        let reps = representatives(&groups, input.days);
+        let site_titles = corpus(&groups, &group_of, &reps, input).site_titles;
+        return Merged {
+            groups,
+            site_titles,
+        };
     }
     let scoring = score(&groups, input, &params.model);
     let centers = assign(
@@ -310,7 +328,17 @@ pub fn merge(groups: Vec<Group>, input: &Input, params: &StoryParams) -> Vec<Gro
         &scoring.pairs,
         params.model.threshold,
     );
-    assemble(groups, &centers, input.shingles)
+    Merged {
+        groups: assemble(groups, &centers, input.shingles),
+        site_titles: scoring.corpus.site_titles,
+    }
+}
+
+/// The stories, and the titles found to be site or section names (their headline keys,
+/// [`Evidence::title_key`]), which no story record takes as its title.
+pub struct Merged {
+    pub groups: Vec<Group>,
+    pub site_titles: std::collections::HashSet<u32>,
 }
 
 /// Joins version groups already scored, with another model's decisions (the fitting script
