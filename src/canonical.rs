@@ -30,6 +30,10 @@ pub enum CanonicalRule {
     Earliest,
 }
 
+/// A story's `published` and `updated` dates lie within this many days of its anchor date
+/// (the canonical version's date, else the members' median date).
+pub const DATE_WINDOW_DAYS: i64 = 30;
+
 /// Jaccard similarity to the canonical version from which a member is a `copy`.
 pub const COPY_JACCARD: f64 = 0.9;
 
@@ -239,8 +243,17 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                     .filter_map(|m| articles[m.doc as usize].header.title.clone()),
             )
         });
-    let published = headers().flat_map(|h| h.all_dates()).min();
-    let updated = headers().flat_map(|h| h.all_dates()).max();
+    // Dates near the story's own: the canonical's date, else the members' median date. One
+    // member with a wrong date (a copyright year, an archive stamp) cannot move the story's.
+    let mut own: Vec<Timestamp> = headers().filter_map(|h| h.date()).collect();
+    own.sort_by_key(Timestamp::sort_key);
+    let anchor = canon_header
+        .date()
+        .or_else(|| own.get(own.len() / 2).copied());
+    let near =
+        |t: &Timestamp| anchor.is_some_and(|a| (t.days() - a.days()).abs() <= DATE_WINDOW_DAYS);
+    let published = headers().flat_map(|h| h.all_dates()).filter(near).min();
+    let updated = headers().flat_map(|h| h.all_dates()).filter(near).max();
     let source = canon_header
         .source
         .clone()
@@ -396,6 +409,44 @@ mod tests {
             Some("Harbour reopens after the storm")
         );
         assert_eq!(stories[1].title, None, "only a site name: no title");
+    }
+
+    #[test]
+    fn one_member_with_a_wrong_date_does_not_move_the_story_dates() {
+        let articles = vec![
+            article("a.txt", "x", "2007-01-10", &[]),
+            article("b.txt", "x", "2007-01-09", &[]),
+            article("c.txt", "x", "2004-07-28", &[]),
+            article("d.txt", "x", "", &[]),
+        ];
+        let shingles = vec![vec![1, 2, 3], vec![1, 2], vec![1, 3], vec![1, 2, 3]];
+        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let none = HashSet::new();
+        let versions = Versions {
+            articles: &articles,
+            body_hashes: &hashes,
+            shingles: &shingles,
+            titles: Titles {
+                keys: &[],
+                site_names: &none,
+            },
+        };
+        let s = &build(
+            &[Group::new(vec![0, 1, 2], &shingles)],
+            versions,
+            CanonicalRule::Coverage,
+        )[0];
+        assert_eq!(s.canonical, 0);
+        assert_eq!(s.published.unwrap().to_string(), "2007-01-09");
+        assert_eq!(s.updated.unwrap().to_string(), "2007-01-10");
+        // Without a dated canonical, the members' median date is the anchor.
+        let s = &build(
+            &[Group::new(vec![3, 1, 2], &shingles)],
+            versions,
+            CanonicalRule::Coverage,
+        )[0];
+        assert_eq!(s.canonical, 3);
+        assert_eq!(s.published.unwrap().to_string(), "2007-01-09");
     }
 
     #[test]
