@@ -230,19 +230,23 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
     let headers = || members.iter().map(|m| &articles[m.doc as usize].header);
     let canon_header = &articles[canonical as usize].header;
     // The canonical's headline, else the headline most members carry; a site or section name
-    // ("Brandon Sun Online") is never a story's title.
-    let title = canon_header
-        .title
-        .clone()
-        .filter(|_| !titles.is_site_name(canonical))
-        .or_else(|| {
-            most_common(
-                members
-                    .iter()
-                    .filter(|m| !titles.is_site_name(m.doc))
-                    .filter_map(|m| articles[m.doc as usize].header.title.clone()),
-            )
-        });
+    // ("Brandon Sun Online") is never a story's title, and a title too short to be a headline
+    // ("Metro Bulletin") is taken only when no member has a headline.
+    let title_of = |d: u32, headline: bool| {
+        let is_headline = titles
+            .keys
+            .get(d as usize)
+            .is_some_and(|e| e.title_key.is_some());
+        articles[d as usize]
+            .header
+            .title
+            .clone()
+            .filter(|_| !titles.is_site_name(d) && is_headline == headline)
+    };
+    let title = [true, false].into_iter().find_map(|headline| {
+        title_of(canonical, headline)
+            .or_else(|| most_common(members.iter().filter_map(|m| title_of(m.doc, headline))))
+    });
     // Dates near the story's own: the canonical's date, else the members' median date. One
     // member with a wrong date (a copyright year, an archive stamp) cannot move the story's.
     let mut own: Vec<Timestamp> = headers().filter_map(|h| h.date()).collect();
@@ -383,9 +387,18 @@ mod tests {
             titled("b.txt", "Harbour reopens after the storm"),
             titled("c.txt", "Harbour reopens after the storm"),
             titled("d.txt", "Brandon Sun Online"),
+            titled("e.txt", "Metro Bulletin"),
+            titled("f.txt", "Harbour reopens after the storm"),
         ];
-        // a holds the most text, so it is the canonical version.
-        let shingles = vec![vec![1, 2, 3, 4], vec![1, 2], vec![1, 3], vec![7]];
+        // a holds the most text, so it is the canonical version; e too, in its story.
+        let shingles = vec![
+            vec![1, 2, 3, 4],
+            vec![1, 2],
+            vec![1, 3],
+            vec![7],
+            vec![8, 9, 10],
+            vec![8, 9],
+        ];
         let evidence: Vec<Evidence> = articles.iter().map(crate::evidence::of).collect();
         let site_names: HashSet<u32> = evidence[0].title_key.into_iter().collect();
         let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
@@ -401,6 +414,7 @@ mod tests {
         let groups = [
             Group::new(vec![0, 1, 2], &shingles),
             Group::new(vec![3], &shingles),
+            Group::new(vec![4, 5], &shingles),
         ];
         let stories = build(&groups, versions, CanonicalRule::Coverage);
         assert_eq!(stories[0].canonical, 0);
@@ -409,6 +423,12 @@ mod tests {
             Some("Harbour reopens after the storm")
         );
         assert_eq!(stories[1].title, None, "only a site name: no title");
+        assert_eq!(stories[2].canonical, 4);
+        assert_eq!(
+            stories[2].title.as_deref(),
+            Some("Harbour reopens after the storm"),
+            "a headline before a two-word title"
+        );
     }
 
     #[test]

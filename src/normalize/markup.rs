@@ -100,6 +100,29 @@ pub fn fold_char(c: char) -> Option<char> {
 /// Folds typographic characters in a whole string.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    // Runs of printable ASCII (and newlines) are copied as they are, one at a time.
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| !(b.is_ascii_graphic() || b == b' ' || b == b'\n'))
+    {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().unwrap_or(' ');
+        rest = &rest[at + c.len_utf8()..];
+        if c == '\u{2026}' {
+            out.push_str("...");
+        } else if let Some(f) = fold_char(c) {
+            out.push(f);
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`fold`] one character at a time: the reference the fast path is tested against.
+#[cfg(test)]
+fn fold_slow(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c == '\u{2026}' {
             out.push_str("...");
@@ -292,6 +315,13 @@ pub fn clean_plain(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn fold_fast_path_agrees_with_char_by_char(s in "[a-z \n\r\t.\"'“”’–—…\u{a0}\u{200b}é\x01]{0,40}") {
+            proptest::prop_assert_eq!(fold(&s), fold_slow(&s));
+        }
+    }
 
     #[test]
     fn fold_collapse_is_fold_then_collapse() {

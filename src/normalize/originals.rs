@@ -5,7 +5,8 @@
 //! record a user reads should keep the article's own characters, though. While an article is
 //! normalized ([`collect`]), every folded line or field that had such a character replaced is
 //! recorded with what it replaced ([`record`]); at the end the body lines and header fields are
-//! given their characters back ([`Table::restore`]). Shingles and story evidence split words at
+//! given their characters back ([`Table::restore`]): a text recorded whole, or the start or
+//! the end of one (a line a dateline or a tail was cut from). Shingles and story evidence split words at
 //! both spellings alike, so comparison is unchanged.
 //!
 //! The table lives in a thread-local slot for the length of one `normalize` call: the folding
@@ -15,6 +16,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+
+use xxhash_rust::xxh3::xxh3_64;
 
 /// One replaced character: at byte `at` of the folded text, `len` bytes stand for `original`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +30,28 @@ pub struct Sub {
 /// Folded texts of one article with the characters folding replaced in them.
 #[derive(Debug, Default)]
 pub struct Table {
-    map: HashMap<String, Vec<Sub>>,
+    /// Each recorded folded text with its replacements, in the order recorded.
+    entries: Vec<(Box<str>, Vec<Sub>)>,
+    /// XXH3 of a folded text → its entry (the first recorded wins).
+    index: HashMap<u64, usize>,
+}
+
+impl Table {
+    fn insert(&mut self, folded: &str, subs: Vec<Sub>) {
+        let next = self.entries.len();
+        let at = *self.index.entry(xxh3_64(folded.as_bytes())).or_insert(next);
+        if at == next {
+            self.entries.push((folded.into(), subs));
+        }
+    }
+
+    fn get(&self, text: &str) -> Option<&[Sub]> {
+        self.index
+            .get(&xxh3_64(text.as_bytes()))
+            .map(|&i| &self.entries[i])
+            .filter(|(whole, _)| &**whole == text)
+            .map(|(_, subs)| subs.as_slice())
+    }
 }
 
 thread_local! {
@@ -47,7 +71,7 @@ pub fn record(folded: &str, subs: Vec<Sub>) {
     }
     TABLE.with(|t| {
         if let Some(table) = t.borrow_mut().as_mut() {
-            table.map.entry(folded.to_string()).or_insert(subs);
+            table.insert(folded, subs);
         }
     });
 }
@@ -62,26 +86,33 @@ pub fn collect<T>(f: impl FnOnce() -> T) -> (T, Table) {
 
 /// Bytes of recorded text one article may search for lines that are not recorded whole (a
 /// line the dateline was cut from): a bound on the work, whatever the input.
-const SEARCH_BUDGET_PER_BYTE: usize = 16;
+const SEARCH_BUDGET_PER_BYTE: usize = 4;
 
 impl Table {
-    /// `text` with its original characters, if it is a recorded text or part of one.
-    /// `budget` bounds the bytes searched for a part; a part not found stays folded.
+    /// `text` with its original characters, if it is a recorded text, or the start or the end
+    /// of one (a line a dateline or a tail was cut from). `budget` bounds the bytes compared
+    /// for a start or an end; a text not found stays folded.
     fn restore_one(&self, text: &str, budget: &mut usize) -> Option<String> {
-        if let Some(subs) = self.map.get(text) {
+        if let Some(subs) = self.get(text) {
             return Some(apply(text, 0, subs));
         }
-        if text.len() < 8 || !text.contains(['\'', '"', '-', '.']) {
+        // Only a text holding a folded character's spelling can need restoring.
+        if text.len() < 8 || !(text.contains(['\'', '"', '-']) || text.contains("...")) {
             return None;
         }
-        let finder = memchr::memmem::Finder::new(text.as_bytes());
-        for (whole, subs) in &self.map {
-            if *budget < whole.len() {
+        for (whole, subs) in &self.entries {
+            if whole.len() < text.len() {
+                continue;
+            }
+            if *budget < 2 * text.len() {
                 return None;
             }
-            *budget -= whole.len();
-            if let Some(at) = finder.find(whole.as_bytes()) {
-                return Some(apply(text, at, subs));
+            *budget -= 2 * text.len();
+            if whole.starts_with(text) {
+                return Some(apply(text, 0, subs));
+            }
+            if whole.ends_with(text) {
+                return Some(apply(text, whole.len() - text.len(), subs));
             }
         }
         None
@@ -89,7 +120,7 @@ impl Table {
 
     /// Gives body lines and header strings their original characters back.
     pub fn restore(&self, lines: &mut [String], fields: &mut [&mut String]) {
-        if self.map.is_empty() {
+        if self.entries.is_empty() {
             return;
         }
         let total: usize = lines.iter().map(String::len).sum();
@@ -127,7 +158,7 @@ mod tests {
 
     fn table(folded: &str, subs: Vec<Sub>) -> Table {
         let mut t = Table::default();
-        t.map.insert(folded.to_string(), subs);
+        t.insert(folded, subs);
         t
     }
 
@@ -195,10 +226,10 @@ mod tests {
                     }],
                 )
             });
-            assert_eq!(inner.map.len(), 1);
+            assert_eq!(inner.entries.len(), 1);
         });
-        assert_eq!(outer.map.len(), 1);
-        assert!(outer.map.contains_key("a - b"));
+        assert_eq!(outer.entries.len(), 1);
+        assert!(outer.get("a - b").is_some());
         // Outside any collection nothing is kept.
         record(
             "e - f",
