@@ -344,6 +344,132 @@ pub fn looks_like_headline(line: &str) -> bool {
             .is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '\'')
 }
 
+/// A date glued to or written after a name (`Associated PressDecember 29, 2006`,
+/// `Wednesday, January 17, 2007`): everything from it on is cut.
+static AUTHOR_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*\d{1,2}\b|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}).*$",
+    )
+    .expect("author date regex")
+});
+/// An agency, and a role, after a name, glued or not (`SARA KUGLERASSOCIATED PRESS WRITER`,
+/// `LISA LEFF The Associated Press`, `Jane Doe, Staff Writer`): cut when a name precedes it.
+static AUTHOR_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:[\s,;|-]*(?:the\s*)?(?:associated\s+press|reuters|afp|ap|dpa|upi)(?:\s*(?:staff\s+|[a-z]+\s+)?(?:writer|correspondent|reporter)s?)?|\s*[,;|-]\s*(?:staff\s+|senior\s+|special\s+)?(?:writer|correspondent|reporter|editor|contributor)s?)\s*$",
+    )
+    .expect("author role regex")
+});
+/// A credit before the name (`Edited by Matt Schifrin`, `Sr. Designer: Seth Van Booven`).
+static AUTHOR_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:edited|written|reported|compiled|photos?|text)\s+by:?\s+|[^:]{1,30}:\s+)",
+    )
+    .expect("author credit regex")
+});
+/// Page controls that land in byline slots; never a person.
+const NOT_AUTHORS: &[&str] = &[
+    "donate",
+    "subscribe",
+    "share",
+    "menu",
+    "home",
+    "login",
+    "log in",
+    "sign in",
+    "search",
+    "advertisement",
+    "comments",
+    "print",
+    "email",
+    "more",
+    "close",
+    "follow",
+    "staff",
+];
+
+/// Cleans the authors a page gave: a leading "By" and bullet, a date and an agency role glued
+/// on are cut; all-capital names are title-cased (`NICOLE URBANOWICZ` → `Nicole Urbanowicz`);
+/// what is then not a name (a page control, a heading ending in `:`, a bare number) is
+/// dropped; duplicates (ignoring case) are dropped.
+pub fn tidy_authors(authors: &mut Vec<String>) {
+    let mut out: Vec<String> = Vec::new();
+    for a in authors.drain(..) {
+        let t = a.trim_start_matches(|c: char| !c.is_alphanumeric());
+        let t = ["by ", "by: ", "von ", "por ", "par "]
+            .iter()
+            .find_map(|p| {
+                t.get(..p.len())
+                    .filter(|h| h.eq_ignore_ascii_case(p))
+                    .map(|_| &t[p.len()..])
+            })
+            .unwrap_or(t);
+        let t = AUTHOR_CREDIT.replace(t, "");
+        let t = AUTHOR_DATE.replace(&t, "");
+        // An agency or role alone stays (it is what the page says); after a name it goes.
+        // An agency after a space alone may be part of the name (`Le Figaro et AFP`): it goes
+        // when glued on, after a separator or "The", or with a role.
+        let cut = AUTHOR_ROLE.find(&t).filter(|m| {
+            let tail = t[m.start()..].trim_start().to_lowercase();
+            m.start() > 0
+                && (t[m.start()..].starts_with(char::is_alphabetic)
+                    || tail.starts_with([',', ';', '|', '-'])
+                    || tail.starts_with("the")
+                    || [
+                        "writer",
+                        "correspondent",
+                        "reporter",
+                        "editor",
+                        "contributor",
+                    ]
+                    .iter()
+                    .any(|r| tail.contains(r)))
+        });
+        let t = match cut {
+            Some(m) => t[..m.start()].to_string(),
+            None => t.to_string(),
+        };
+        let t = t.trim().trim_end_matches([',', ';', '|', '-', '/']).trim();
+        let words = t.split_whitespace().count();
+        if t.is_empty()
+            || t.ends_with(':')
+            || t.split_whitespace().any(|w| {
+                w.chars().any(|c| c.is_ascii_digit()) && !w.chars().any(char::is_alphabetic)
+            })
+            || !t.chars().any(char::is_alphabetic)
+            || words > 6
+            || NOT_AUTHORS.iter().any(|n| t.eq_ignore_ascii_case(n))
+        {
+            continue;
+        }
+        // Shouted names, not acronyms (`LBCI`): more than one word.
+        let t = if words > 1 && !t.chars().any(char::is_lowercase) {
+            title_case(t)
+        } else {
+            t.to_string()
+        };
+        if !out.iter().any(|x| x.eq_ignore_ascii_case(&t)) {
+            out.push(t);
+        }
+    }
+    *authors = out;
+}
+
+/// `NICOLE O'BRIEN-SMITH` → `Nicole O'Brien-Smith`.
+fn title_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = true;
+    for c in s.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic();
+    }
+    out
+}
+
 /// Splits a byline (`Lonzo Cook and Hamdi Alkhshali, CNN`) into authors and an outlet.
 /// Returns `None` when it does not look like a byline (`By the end of the year, …`).
 pub fn parse_byline(s: &str) -> Option<(Vec<String>, Option<String>)> {
@@ -452,6 +578,53 @@ fn strip_datelines(body: &mut [String], header: &mut Header) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn author_strings_are_cleaned_or_dropped() {
+        let mut authors: Vec<String> = [
+            "•Donate",
+            "Wednesday, January 17, 2007",
+            "More headlines:",
+            "SARA KUGLERASSOCIATED PRESS WRITER",
+            "By NICOLE URBANOWICZ",
+            "Associated PressDecember 29, 2006",
+            "Jane Doe, Staff Writer",
+            "10:47 PM ET",
+            "Sunday Oliseh",
+            "LBCI",
+            "Guardian staff reporter",
+            "BR24 Redaktion",
+            "nicole urbanowicz",
+            "MARILYNN MARCHIONEAP Medical Writer",
+            "LISA LEFF The Associated Press",
+            "Edited by Matt Schifrin",
+            "Sr. Designer: Seth Van Booven",
+            "The Associated Press",
+            "Le Figaro et AFP",
+        ]
+        .map(String::from)
+        .to_vec();
+        tidy_authors(&mut authors);
+        assert_eq!(
+            authors,
+            [
+                "Sara Kugler",
+                "Nicole Urbanowicz",
+                "Associated Press",
+                "Jane Doe",
+                "Sunday Oliseh",
+                "LBCI",
+                "Guardian staff reporter",
+                "BR24 Redaktion",
+                "Marilynn Marchione",
+                "Lisa Leff",
+                "Matt Schifrin",
+                "Seth Van Booven",
+                "The Associated Press",
+                "Le Figaro et AFP",
+            ]
+        );
+    }
 
     #[test]
     fn byline_table() {

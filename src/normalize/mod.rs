@@ -110,6 +110,7 @@ pub fn normalize(path: &str, text: &str) -> Article {
         let lines = chrome::remove(chrome::cut_tail(lines));
         header::extract(lines, &mut header)
     });
+    header::tidy_authors(&mut header.authors);
     let mut fields: Vec<&mut String> = header
         .title
         .iter_mut()
