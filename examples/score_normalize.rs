@@ -6,6 +6,7 @@
 //! cargo run --release --example score_normalize -- fundus --worst 10   # list the worst pages
 //! cargo run --release --example score_normalize -- fundus --author-misses   # pages whose authors differ
 //! cargo run --release --example score_normalize -- reuters    # plain-text normalization speed
+//! cargo run --release --example score_normalize -- trafilatura  # trafilatura-eval snippets, by half
 //! cargo run --release --example score_normalize -- fundus --per-page before.tsv   # per-page scores
 //! cargo run --release --example score_normalize -- fundus --against before.tsv    # pages that moved
 //! ```
@@ -19,7 +20,7 @@ use newsdedup::normalize::{self, Article};
 use newsdedup::shingle;
 
 mod scoring;
-use scoring::{bow_f1, bow_pr, fold, mean, quantile, same_day, set_f1};
+use scoring::{Snippets, bow_f1, bow_pr, fold, half, mean, quantile, same_day, set_f1, site};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,22 +37,23 @@ fn main() {
             "--author-misses" => author_misses = true,
             "--per-page" => per_page = Some(PathBuf::from(it.next().expect("--per-page FILE"))),
             "--against" => against = Some(PathBuf::from(it.next().expect("--against FILE"))),
-            "fundus" | "spotsigs" | "reuters" => which.push(a.clone()),
+            "fundus" | "spotsigs" | "reuters" | "trafilatura" => which.push(a.clone()),
             other => {
                 eprintln!(
-                    "usage: score_normalize [fundus] [spotsigs] [reuters] [--corpora DIR] [--worst N] [--author-misses] [--per-page FILE] [--against FILE] (got {other:?})"
+                    "usage: score_normalize [fundus] [trafilatura] [spotsigs] [reuters] [--corpora DIR] [--worst N] [--author-misses] [--per-page FILE] [--against FILE] (got {other:?})"
                 );
                 std::process::exit(2);
             }
         }
     }
     if which.is_empty() {
-        which = vec!["fundus".into(), "spotsigs".into()];
+        which = vec!["fundus".into(), "trafilatura".into(), "spotsigs".into()];
     }
     for w in which {
         let dir = corpora.join(match w.as_str() {
             "fundus" => "fundus",
             "reuters" => "reuters21578",
+            "trafilatura" => "trafilatura-eval",
             _ => "spotsigs-dev",
         });
         if !dir.is_dir() {
@@ -69,6 +71,7 @@ fn main() {
                 },
             ),
             "reuters" => reuters(&dir),
+            "trafilatura" => trafilatura(&dir),
             _ => spotsigs(&dir),
         }
     }
@@ -305,5 +308,49 @@ fn reuters(dir: &Path) {
     println!(
         "  speed         {:.1} MB/s (decode + normalize, one core)",
         bytes as f64 / 1e6 / secs
+    );
+}
+
+/// trafilatura-eval: the body's snippets found and kept out, by that project's method, on the
+/// two halves of a split by site (half A may be read while changing the extractor; half B is
+/// held out; see docs/extractors.md).
+fn trafilatura(dir: &Path) {
+    let Some(pages) = scoring::trafilatura_pages(dir) else {
+        eprintln!("score_normalize: {} has no expected.json", dir.display());
+        return;
+    };
+    let mut counts = [Snippets::default(); 2];
+    let (mut bytes, mut secs, mut n) = (0usize, 0.0f64, [0usize; 2]);
+    for (key, file, with, without) in &pages {
+        let Some((a, len, t)) = load(&dir.join(file)) else {
+            eprintln!("score_normalize: cannot read {file}");
+            continue;
+        };
+        let h = half(&site(key));
+        n[h] += 1;
+        bytes += len;
+        secs += t;
+        counts[h].add(Snippets::of(&a.body, with, without));
+    }
+    let mut all = counts[0];
+    all.add(counts[1]);
+    println!(
+        "trafilatura-eval: {} pages ({} in half A, {} in half B, split by site), {:.1} MB",
+        n[0] + n[1],
+        n[0],
+        n[1],
+        bytes as f64 / 1e6
+    );
+    println!("  {:<20} precision  recall  F1     accuracy", "");
+    for (name, c) in [
+        ("  half A", counts[0]),
+        ("  half B (held out)", counts[1]),
+        ("  all", all),
+    ] {
+        println!("  {name:<20} {}", c.row());
+    }
+    println!(
+        "  speed         {:.1} MB/s (decode + normalize, one core)",
+        bytes as f64 / 1e6 / secs.max(1e-9)
     );
 }

@@ -41,79 +41,12 @@ fn trafilatura(text: &str) -> String {
         .unwrap_or_default()
 }
 
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The site of an expected.json key: a URL's host without `www.`, or for `hard::host-slug.html`
-/// keys the host part.
-fn site(key: &str) -> String {
-    let rest = key.split_once("::").map_or(key, |(_, r)| r);
-    let rest = rest
-        .trim_start_matches('x')
-        .trim_start_matches("https://")
-        .trim_start_matches("http://");
-    let host = rest.split('/').next().unwrap_or(rest);
-    let host = if key.contains("::") {
-        host.split('-').next().unwrap_or(host).trim_end_matches(".html")
-    } else {
-        host
-    };
-    host.trim_start_matches("www.").to_lowercase()
-}
-
-/// FNV-1a: a fixed hash, so the halves never change.
-fn half(site: &str) -> usize {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in site.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    (h >> 7) as usize % 2
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fn_: usize,
-    fp: usize,
-    tn: usize,
-}
-
-impl Counts {
-    fn add(&mut self, o: Counts) {
-        self.tp += o.tp;
-        self.fn_ += o.fn_;
-        self.fp += o.fp;
-        self.tn += o.tn;
-    }
-    fn row(&self) -> String {
-        let p = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
-        let r = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
-        let f = 2.0 * p * r / (p + r).max(f64::MIN_POSITIVE);
-        let a = (self.tp + self.tn) as f64 / (self.tp + self.tn + self.fp + self.fn_).max(1) as f64;
-        format!("{p:.3}  {r:.3}  {f:.3}  {a:.3}")
-    }
-}
+#[path = "../../../examples/scoring/mod.rs"]
+mod scoring;
+use scoring::{Snippets as Counts, collapse, half, site, trafilatura_pages};
 
 fn score(text: &str, with: &[String], without: &[String]) -> Counts {
-    let t = collapse(text);
-    let mut c = Counts::default();
-    for w in with {
-        if t.contains(w.as_str()) {
-            c.tp += 1
-        } else {
-            c.fn_ += 1
-        }
-    }
-    for w in without {
-        if t.contains(w.as_str()) {
-            c.fp += 1
-        } else {
-            c.tn += 1
-        }
-    }
-    c
+    Counts::of(text, with, without)
 }
 
 /// The words of a text, lower-cased.
@@ -152,14 +85,10 @@ fn main() {
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/corpora/trafilatura-eval"
     ));
-    let Ok(expected) = std::fs::read_to_string(dir.join("expected.json")) else {
+    let Some(pages_list) = trafilatura_pages(dir) else {
         eprintln!("snippets: {} is absent, nothing to score", dir.display());
         return;
     };
-    let expected: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&expected).expect("expected.json");
-    let mut keys: Vec<&String> = expected.keys().collect();
-    keys.sort();
     std::panic::set_hook(Box::new(|_| {}));
     let names = [
         "newsdedup",
@@ -176,15 +105,8 @@ fn main() {
     if let Some(d) = &dump {
         std::fs::create_dir_all(d).expect("dump dir");
     }
-    for key in keys {
-        let e = &expected[key];
-        let file = e["file"].as_str().expect("file");
-        let list = |k: &str| -> Vec<String> {
-            e[k].as_array()
-                .map(|v| v.iter().filter_map(|x| x.as_str()).map(collapse).collect())
-                .unwrap_or_default()
-        };
-        let (with, without) = (list("with"), list("without"));
+    for (key, file, with, without) in &pages_list {
+        let (key, file) = (key.as_str(), file.as_str());
         let Ok(raw) = std::fs::read(dir.join(file)) else {
             eprintln!("snippets: cannot read {file}");
             continue;
@@ -209,24 +131,38 @@ fn main() {
             secs[k] += t.elapsed().as_secs_f64();
             outs.push(out);
         }
-        let trim_s = if trimmer(&outs[0], &outs[1]) { &outs[1] } else { &outs[0] };
-        let trim_t = if trimmer(&outs[0], &outs[2]) { &outs[2] } else { &outs[0] };
+        let trim_s = if trimmer(&outs[0], &outs[1]) {
+            &outs[1]
+        } else {
+            &outs[0]
+        };
+        let trim_t = if trimmer(&outs[0], &outs[2]) {
+            &outs[2]
+        } else {
+            &outs[0]
+        };
         let bodies = [&outs[0], &outs[1], &outs[2], trim_s, trim_t];
         for (k, b) in bodies.iter().enumerate() {
-            counts[k][h].add(score(b, &with, &without));
+            counts[k][h].add(score(b, with, without));
         }
         if h == 0
             && let Some(d) = &dump
         {
-            let c = score(&outs[0], &with, &without);
-            let stem = Path::new(file).file_stem().unwrap_or_default().to_string_lossy();
-            let mut report = format!("{key}\nours: tp {} fn {} fp {} tn {}\n", c.tp, c.fn_, c.fp, c.tn);
-            for w in &with {
+            let c = score(&outs[0], with, without);
+            let stem = Path::new(file)
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy();
+            let mut report = format!(
+                "{key}\nours: tp {} fn {} fp {} tn {}\n",
+                c.tp, c.fn_, c.fp, c.tn
+            );
+            for w in with {
                 if !collapse(&outs[0]).contains(w.as_str()) {
                     report.push_str(&format!("MISSED: {w}\n"));
                 }
             }
-            for w in &without {
+            for w in without {
                 if collapse(&outs[0]).contains(w.as_str()) {
                     report.push_str(&format!("KEPT: {w}\n"));
                 }
