@@ -328,6 +328,24 @@ mod tests {
         }
     }
 
+    /// The stage's input without site-name titles.
+    fn untitled<'a>(
+        articles: &'a [Article],
+        body_hashes: &'a [u64],
+        shingles: &'a [Vec<Shingle>],
+        none: &'a HashSet<u32>,
+    ) -> Versions<'a> {
+        Versions {
+            articles,
+            body_hashes,
+            shingles,
+            titles: Titles {
+                keys: &[],
+                site_names: none,
+            },
+        }
+    }
+
     #[test]
     fn coverage_picks_the_fullest_version_and_merges_fields() {
         let articles = vec![
@@ -343,15 +361,7 @@ mod tests {
         ];
         let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
         let none = HashSet::new();
-        let versions = Versions {
-            articles: &articles,
-            body_hashes: &hashes,
-            shingles: &shingles,
-            titles: Titles {
-                keys: &[],
-                site_names: &none,
-            },
-        };
+        let versions = untitled(&articles, &hashes, &shingles, &none);
         let group = [Group::new(vec![0, 1, 2], &shingles)];
         let stories = build(&group, versions, CanonicalRule::Coverage);
         let s = &stories[0];
@@ -442,15 +452,7 @@ mod tests {
         let shingles = vec![vec![1, 2, 3], vec![1, 2], vec![1, 3], vec![1, 2, 3]];
         let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
         let none = HashSet::new();
-        let versions = Versions {
-            articles: &articles,
-            body_hashes: &hashes,
-            shingles: &shingles,
-            titles: Titles {
-                keys: &[],
-                site_names: &none,
-            },
-        };
+        let versions = untitled(&articles, &hashes, &shingles, &none);
         let s = &build(
             &[Group::new(vec![0, 1, 2], &shingles)],
             versions,
