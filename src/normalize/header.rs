@@ -455,6 +455,41 @@ pub fn tidy_authors(authors: &mut Vec<String>) {
     *authors = out;
 }
 
+/// Wire-service flags that stand where an outlet's name would (`CORRECTION - …`).
+const WIRE_FLAGS: &[&str] = &[
+    "correction",
+    "corrected",
+    "revised",
+    "update",
+    "updated",
+    "refile",
+    "urgent",
+    "advisory",
+    "flash",
+    "bulletin",
+    "continued",
+    "unch",
+    "repeat",
+    "adds",
+];
+/// A clock time (`10:47 PM ET`).
+static CLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d{1,2}:\d{2}\b").expect("clock regex"));
+
+/// Drops a source that cannot be an outlet or agency: a clock time, a wire flag, an address
+/// (an `@`, more than six words). Digits alone are fine (`BR24`, `20 Minuten`, `9News`).
+pub fn tidy_source(source: &mut Option<String>) {
+    let bad = source.as_deref().is_some_and(|s| {
+        CLOCK.is_match(s)
+            || s.contains('@')
+            || s.split_whitespace().count() > 6
+            || WIRE_FLAGS.iter().any(|f| s.eq_ignore_ascii_case(f))
+    });
+    if bad {
+        *source = None;
+    }
+}
+
 /// `NICOLE O'BRIEN-SMITH` → `Nicole O'Brien-Smith`.
 fn title_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -578,6 +613,27 @@ fn strip_datelines(body: &mut [String], header: &mut Header) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_is_an_outlet_not_a_time_or_a_flag() {
+        for (given, want) in [
+            ("10:47 PM ET", None),
+            ("CORRECTION", None),
+            ("Continued", None),
+            (
+                "Age Concern England, Astral House, 1268 London Road, London SW16 4ER",
+                None,
+            ),
+            ("press@example.org", None),
+            ("BR24", Some("BR24")),
+            ("20 Minuten", Some("20 Minuten")),
+            ("Reuters", Some("Reuters")),
+        ] {
+            let mut s = Some(given.to_string());
+            tidy_source(&mut s);
+            assert_eq!(s.as_deref(), want, "{given}");
+        }
+    }
 
     #[test]
     fn author_strings_are_cleaned_or_dropped() {

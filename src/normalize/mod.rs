@@ -111,6 +111,7 @@ pub fn normalize(path: &str, text: &str) -> Article {
         header::extract(lines, &mut header)
     });
     header::tidy_authors(&mut header.authors);
+    header::tidy_source(&mut header.source);
     let mut fields: Vec<&mut String> = header
         .title
         .iter_mut()
