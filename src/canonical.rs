@@ -124,12 +124,13 @@ pub struct Titles<'a> {
 }
 
 impl Titles<'_> {
-    /// Whether document `d`'s title is a site or section name.
-    fn is_site_name(&self, d: u32) -> bool {
-        self.keys
-            .get(d as usize)
-            .and_then(|e| e.title_key)
-            .is_some_and(|k| self.site_names.contains(&k))
+    /// What document `d`'s title is: `None` for a site or section name, else whether it is a
+    /// headline (long enough to have a headline key) or a shorter title.
+    fn headline(&self, d: u32) -> Option<bool> {
+        match self.keys.get(d as usize).and_then(|e| e.title_key) {
+            Some(k) if self.site_names.contains(&k) => None,
+            key => Some(key.is_some()),
+        }
     }
 }
 
@@ -233,15 +234,9 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
     // ("Brandon Sun Online") is never a story's title, and a title too short to be a headline
     // ("Metro Bulletin") is taken only when no member has a headline.
     let title_of = |d: u32, headline: bool| {
-        let is_headline = titles
-            .keys
-            .get(d as usize)
-            .is_some_and(|e| e.title_key.is_some());
-        articles[d as usize]
-            .header
-            .title
-            .clone()
-            .filter(|_| !titles.is_site_name(d) && is_headline == headline)
+        (titles.headline(d) == Some(headline))
+            .then(|| articles[d as usize].header.title.clone())
+            .flatten()
     };
     let title = [true, false].into_iter().find_map(|headline| {
         title_of(canonical, headline)

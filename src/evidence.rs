@@ -61,8 +61,8 @@ const STOP: &[&str] = &[
 
 /// Words of a text: runs of letters and digits (apostrophes inside a word kept).
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .map(|w| w.trim_matches(|c| c == '\'' || c == '’'))
+    text.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.trim_matches('\''))
         .filter(|w| !w.is_empty())
 }
 
@@ -129,11 +129,10 @@ fn title_evidence(title: &str) -> (Option<u32>, Box<[u32]>) {
 fn paragraphs(body: &str) -> Vec<&str> {
     let mut out = Vec::with_capacity(16);
     let mut start = 0;
+    // Matches do not overlap, so each starts at or after the previous one's end.
     for at in memchr::memmem::find_iter(body.as_bytes(), b"\n\n") {
-        if at >= start {
-            out.push(&body[start..at]);
-            start = at + 2;
-        }
+        out.push(&body[start..at]);
+        start = at + 2;
     }
     out.push(&body[start..]);
     out
@@ -214,41 +213,24 @@ fn is_abbreviation(token: &str) -> bool {
     t.contains('.') || (t.len() <= 3 && t.chars().next().is_some_and(char::is_uppercase))
 }
 
-/// The first of `"` and the curly quotation mark `curly` in `text`: its byte offset and length.
-fn find_quote(text: &str, curly: &str) -> Option<(usize, usize)> {
-    let bytes = text.as_bytes();
-    let lead = curly.as_bytes()[0];
-    let mut from = 0;
-    while let Some(i) = memchr::memchr2(b'"', lead, &bytes[from..]) {
-        let at = from + i;
-        if bytes[at] == b'"' {
-            return Some((at, 1));
-        }
-        if bytes[at..].starts_with(curly.as_bytes()) {
-            return Some((at, curly.len()));
-        }
-        from = at + 1;
-    }
-    None
-}
-
 /// Quotations of four words or more, as 4-word shingles.
 fn quotes(paras: &[&str], out: &mut Vec<u32>) {
     for para in paras {
         let mut rest = *para;
         while out.len() < MAX_QUOTE_SHINGLES {
-            let Some((open, open_len)) = find_quote(rest, "“") else {
+            // The text is folded: every quotation mark is `"`.
+            let Some(open) = memchr::memchr(b'"', rest.as_bytes()) else {
                 break;
             };
-            let after = &rest[open + open_len..];
-            let Some((close, close_len)) = find_quote(after, "”") else {
+            let after = &rest[open + 1..];
+            let Some(close) = memchr::memchr(b'"', after.as_bytes()) else {
                 break;
             };
             let ws: Vec<u64> = words(&after[..close]).map(word_hash).collect();
             if ws.len() >= 4 {
                 word_shingles(&ws, 4, out);
             }
-            rest = &after[close + close_len..];
+            rest = &after[close + 1..];
         }
     }
     out.truncate(MAX_QUOTE_SHINGLES);

@@ -415,15 +415,7 @@ pub fn tidy_authors(authors: &mut Vec<String>) {
                 && (t[m.start()..].starts_with(char::is_alphabetic)
                     || tail.starts_with([',', ';', '|', '-'])
                     || tail.starts_with("the")
-                    || [
-                        "writer",
-                        "correspondent",
-                        "reporter",
-                        "editor",
-                        "contributor",
-                    ]
-                    .iter()
-                    .any(|r| tail.contains(r)))
+                    || is_role(&tail))
         });
         let t = match cut {
             Some(m) => t[..m.start()].to_string(),

@@ -203,7 +203,7 @@ pub fn lines(s: &str) -> Vec<String> {
         } else {
             match fold_char(c) {
                 Some(f) => {
-                    if f != c && originals::restorable(c, f.encode_utf8(&mut [0; 4])) {
+                    if f != c && originals::restorable(f) {
                         let at = cur.len() + usize::from(space && !cur.is_empty());
                         subs.push(Sub {
                             at: at as u32,
@@ -270,10 +270,8 @@ pub fn fold_collapse(s: &str) -> String {
         match fold_char(c) {
             Some(f) if f.is_whitespace() => space = true,
             Some(f) => {
-                let mut buf = [0; 4];
-                let piece = f.encode_utf8(&mut buf);
-                push(&mut out, &mut space, piece);
-                if f != c && originals::restorable(c, piece) {
+                push(&mut out, &mut space, f.encode_utf8(&mut [0; 4]));
+                if f != c && originals::restorable(f) {
                     subs.push(Sub {
                         at: out.len() as u32 - 1,
                         len: 1,

@@ -6,8 +6,8 @@
 //! normalized ([`collect`]), every folded line or field that had such a character replaced is
 //! recorded with what it replaced ([`record`]); at the end the body lines and header fields are
 //! given their characters back ([`Table::restore`]): a text recorded whole, or the start or
-//! the end of one (a line a dateline or a tail was cut from). Shingles and story evidence split words at
-//! both spellings alike, so comparison is unchanged.
+//! the end of one (a line a dateline or a tail was cut from). Shingles split words at both
+//! spellings alike and story evidence folds before it scans, so comparison is unchanged.
 //!
 //! The table lives in a thread-local slot for the length of one `normalize` call: the folding
 //! functions are called from many places in the extractors, and a parameter threaded through
@@ -36,32 +36,15 @@ pub struct Table {
     index: HashMap<u64, usize>,
 }
 
-impl Table {
-    fn insert(&mut self, folded: &str, subs: Vec<Sub>) {
-        let next = self.entries.len();
-        let at = *self.index.entry(xxh3_64(folded.as_bytes())).or_insert(next);
-        if at == next {
-            self.entries.push((folded.into(), subs));
-        }
-    }
-
-    fn get(&self, text: &str) -> Option<&[Sub]> {
-        self.index
-            .get(&xxh3_64(text.as_bytes()))
-            .map(|&i| &self.entries[i])
-            .filter(|(whole, _)| &**whole == text)
-            .map(|(_, subs)| subs.as_slice())
-    }
-}
-
 thread_local! {
     static TABLE: RefCell<Option<Table>> = const { RefCell::new(None) };
 }
 
-/// Whether folding `original` into `folded` is typographic (a quote, a dash, an ellipsis), the
-/// kind the record restores; whitespace and invisible characters stay folded.
-pub fn restorable(original: char, folded: &str) -> bool {
-    original != '\u{00A0}' && matches!(folded, "'" | "\"" | "-" | "...")
+/// Whether a character folded into `folded` is typographic (a quote or a dash), the kind the
+/// record restores (an ellipsis, folded to `...`, is too); whitespace and invisible characters
+/// stay folded.
+pub fn restorable(folded: char) -> bool {
+    matches!(folded, '\'' | '"' | '-')
 }
 
 /// Records a folded text and its replacements, when an article is being collected.
@@ -84,11 +67,27 @@ pub fn collect<T>(f: impl FnOnce() -> T) -> (T, Table) {
     (out, table)
 }
 
-/// Bytes of recorded text one article may search for lines that are not recorded whole (a
-/// line the dateline was cut from): a bound on the work, whatever the input.
+/// Bytes one article may compare, per byte of its body, looking for lines that are not
+/// recorded whole (a line the dateline was cut from): a bound on the work, whatever the input.
 const SEARCH_BUDGET_PER_BYTE: usize = 4;
 
 impl Table {
+    fn insert(&mut self, folded: &str, subs: Vec<Sub>) {
+        let next = self.entries.len();
+        let at = *self.index.entry(xxh3_64(folded.as_bytes())).or_insert(next);
+        if at == next {
+            self.entries.push((folded.into(), subs));
+        }
+    }
+
+    fn get(&self, text: &str) -> Option<&[Sub]> {
+        self.index
+            .get(&xxh3_64(text.as_bytes()))
+            .map(|&i| &self.entries[i])
+            .filter(|(whole, _)| &**whole == text)
+            .map(|(_, subs)| subs.as_slice())
+    }
+
     /// `text` with its original characters, if it is a recorded text, or the start or the end
     /// of one (a line a dateline or a tail was cut from). `budget` bounds the bytes compared
     /// for a start or an end; a text not found stays folded.

@@ -45,10 +45,6 @@ fn trafilatura(text: &str) -> String {
 mod scoring;
 use scoring::{Snippets as Counts, collapse, half, site, trafilatura_pages};
 
-fn score(text: &str, with: &[String], without: &[String]) -> Counts {
-    Counts::of(text, with, without)
-}
-
 /// The words of a text, lower-cased.
 fn words(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_alphanumeric())
@@ -143,12 +139,12 @@ fn main() {
         };
         let bodies = [&outs[0], &outs[1], &outs[2], trim_s, trim_t];
         for (k, b) in bodies.iter().enumerate() {
-            counts[k][h].add(score(b, with, without));
+            counts[k][h].add(Counts::of(b, with, without));
         }
         if h == 0
             && let Some(d) = &dump
         {
-            let c = score(&outs[0], with, without);
+            let c = Counts::of(&outs[0], with, without);
             let stem = Path::new(file)
                 .file_stem()
                 .unwrap_or_default()
