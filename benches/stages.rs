@@ -828,8 +828,14 @@ fn output_json(bencher: Bencher) {
     let c = &*CORPUS;
     let write = || {
         let mut out = Vec::with_capacity(1 << 20);
-        output::write_stories(&mut out, &c.stories, &c.articles, output::Format::Json)
-            .expect("write to Vec");
+        output::write_stories(
+            &mut out,
+            &c.stories,
+            &c.articles,
+            output::Format::Json,
+            output::StoryOptions::default(),
+        )
+        .expect("write to Vec");
         out
     };
     let out = write();

@@ -13,7 +13,7 @@ use crate::cluster::ClusterParams;
 use crate::eval::{self, Evaluation};
 use crate::input::{self, Skip};
 use crate::normalize::Article;
-use crate::{output, pipeline, progress};
+use crate::{output, pipeline, progress, read};
 
 /// Documented exit codes.
 pub mod exit {
@@ -66,8 +66,16 @@ fn report_warnings(warnings: &[String]) {
 }
 
 fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
+    args.check().map_err(|e| anyhow!(e))?;
     let cfg = args.config();
     let report = args.reporting();
+    // Checked before any input is read: a run of an hour must not end in "cannot write".
+    for (flag, path) in [("-o", &report.output), ("--stats-json", &report.stats_json)] {
+        if let Some(p) = path {
+            output::check_writable(p)
+                .with_context(|| format!("cannot write {flag} {}", p.display()))?;
+        }
+    }
     let bar = progress::Bar::new(report.progress, report.color);
     let outcome = pipeline::run_with(&cfg, &bar);
     bar.finish();
@@ -93,7 +101,11 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     // Records are encoded on a pool of `--threads` workers, like the stages.
     pipeline::in_pool(cfg.threads, || {
         output::to_path_or_stdout(report.output.as_deref(), |w| {
-            output::write_stories(w, &outcome.stories, &outcome.articles, report.format)
+            let opts = output::StoryOptions {
+                no_text: report.no_text,
+                raw_paths: Some(&outcome.raw_paths),
+            };
+            output::write_stories(w, &outcome.stories, &outcome.articles, report.format, opts)
         })
     })?
     .with_context(|| match &report.output {
@@ -123,22 +135,39 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
 }
 
 fn normalize(args: &NormalizeArgs) -> anyhow::Result<u8> {
-    let mut expanded = input::expand(&args.paths, &input::ExtFilter::parse(&args.ext));
-    expanded.files.sort_by(|a, b| a.display.cmp(&b.display));
-    let mut skipped = expanded.skipped;
+    let cfg = args.config().map_err(|e| anyhow!(e))?;
+    let path = args.output.path();
+    let path = path.as_deref();
+    if let Some(p) = path {
+        output::check_writable(p).with_context(|| format!("cannot write -o {}", p.display()))?;
+    }
+    let mut gathered = input::gather(&cfg.paths, cfg.files_from.as_ref(), cfg.input, &cfg.exts)?;
+    gathered
+        .sources
+        .sort_by(|a, b| a.display().cmp(b.display()));
+    let read = pipeline::in_pool(cfg.threads, || {
+        read::read(&gathered.sources, &cfg, None, false, &pipeline::Silent)
+    })?;
+    let mut skipped = gathered.skipped;
     let mut articles = Vec::new();
-    for f in &expanded.files {
-        match pipeline::load(f) {
-            Ok((a, _)) => articles.push(a),
-            Err(reason) => skipped.push(Skip {
-                path: f.display.clone(),
-                reason,
-            }),
+    let mut warnings = Vec::new();
+    for d in read.docs {
+        match d {
+            Ok((doc, len)) => {
+                if doc.article.truncated {
+                    warnings.push(pipeline::truncated_warning(
+                        &doc.article,
+                        len,
+                        &cfg.normalize,
+                    ));
+                }
+                articles.push(doc.article);
+            }
+            Err(s) => skipped.push(s),
         }
     }
     report_skips(&skipped);
-    let path = args.output.path();
-    let path = path.as_deref();
+    report_warnings(&warnings);
     output::to_path_or_stdout(path, |w| {
         output::write_records(w, articles.iter(), args.output.format())
     })
@@ -146,7 +175,7 @@ fn normalize(args: &NormalizeArgs) -> anyhow::Result<u8> {
         Some(p) => format!("cannot write {}", p.display()),
         None => "cannot write to stdout".to_string(),
     })?;
-    Ok(if expanded.missing_args > 0 {
+    Ok(if gathered.missing_args > 0 {
         exit::ERROR
     } else {
         exit::OK

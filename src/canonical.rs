@@ -320,6 +320,7 @@ mod tests {
             format: Format::Text,
             header,
             body: body.into(),
+            truncated: false,
         }
     }
 

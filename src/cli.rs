@@ -79,6 +79,9 @@ pub struct RunArgs {
     pub output: OutputArgs,
 
     #[command(flatten)]
+    pub stories: StoryOutputArgs,
+
+    #[command(flatten)]
     pub pipeline: PipelineArgs,
 
     /// How the canonical version of a story is chosen.
@@ -115,8 +118,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
 
-    /// The --files-from list is NUL-separated (as `find -print0` writes it).
-    #[arg(short = '0', long, requires = "files_from")]
+    /// NUL-separated lists: the --files-from list (as `find -print0` writes it), and the
+    /// paths of `--format duplicates` (for `xargs -0`).
+    #[arg(short = '0', long)]
     pub null: bool,
 
     /// What the inputs are: article files, or JSON Lines records ("-" reads stdin). With jsonl,
@@ -129,11 +133,8 @@ pub struct InputArgs {
 #[derive(Debug, Args)]
 pub struct PipelineArgs {
     /// Extensions read when walking folders, comma-separated ("" = no extension, "*" = all).
-    #[arg(
-        long,
-        value_name = "LIST",
-        default_value = "txt,text,htm,html,xhtml,shtml,"
-    )]
+    /// A compression suffix (.gz, .zst, .bz2) is looked through: a.html.gz is an html file.
+    #[arg(long, value_name = "LIST", default_value = DEFAULT_EXT)]
     pub ext: String,
 
     /// Worker threads (default: the available cores). Output is the same for every value.
@@ -145,6 +146,11 @@ pub struct PipelineArgs {
     /// when the stories are written: same output, memory bounded.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_TEXT_MEMORY_MIB)]
     pub text_memory: usize,
+
+    /// HTML pages longer than this (MiB, after decompression and decoding) are cut to their
+    /// first MIB before parsing; each cut page gets a warning on stderr (and --strict fails).
+    #[arg(long, value_name = "MIB", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_html_mib: u16,
 
     /// Texts beyond --text-memory are not written to disk: the canonical versions are read
     /// again from their files (and parsed again) instead. Slower; nothing is written.
@@ -185,6 +191,37 @@ pub struct PipelineArgs {
     pub group: GroupMode,
 }
 
+/// What the main job prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StoryFormat {
+    /// A JSON array of stories, one a line (the default).
+    Json,
+    /// JSON Lines: one story a line, no enclosing array (as --jsonl).
+    Jsonl,
+    /// A JSON array, indented (as --pretty).
+    Pretty,
+    /// One row per story member, comma-separated with a header row: story_id, path, url,
+    /// relation, similarity, is_canonical, title, date.
+    Csv,
+    /// The same table, tab-separated.
+    Tsv,
+    /// The path of every version that is not its story's canonical one, one a line (with -0,
+    /// each ends with NUL): what to remove to keep one version per story.
+    Duplicates,
+}
+
+/// How stories are printed (main job only).
+#[derive(Debug, Args)]
+pub struct StoryOutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["jsonl", "pretty"])]
+    pub format: Option<StoryFormat>,
+
+    /// Leave the canonical `text` out of the story records (smaller output for large corpora).
+    #[arg(long)]
+    pub no_text: bool,
+}
+
 /// How records are printed.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
@@ -218,7 +255,7 @@ impl OutputArgs {
 }
 
 /// `--ext`'s default.
-const DEFAULT_EXT: &str = "txt,text,htm,html,xhtml,shtml,";
+const DEFAULT_EXT: &str = "txt,text,htm,html,xhtml,shtml,warc,";
 
 /// What `--input jsonl` reads in folders when `--ext` is left at its default.
 const JSONL_EXT: &str = "jsonl,ndjson";
@@ -227,19 +264,52 @@ const JSONL_EXT: &str = "jsonl,ndjson";
 #[derive(Debug, Args)]
 pub struct NormalizeArgs {
     /// Files or folders to normalize.
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "files_from")]
     pub paths: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
 
     #[command(flatten)]
     pub output: OutputArgs,
 
-    /// Extensions read when walking folders, comma-separated.
-    #[arg(
-        long,
-        value_name = "LIST",
-        default_value = "txt,text,htm,html,xhtml,shtml,"
-    )]
+    /// Extensions read when walking folders, comma-separated ("" = no extension, "*" = all).
+    #[arg(long, value_name = "LIST", default_value = DEFAULT_EXT)]
     pub ext: String,
+
+    /// HTML pages longer than this (MiB) are cut to their first MIB before parsing.
+    #[arg(long, value_name = "MIB", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_html_mib: u16,
+
+    /// Worker threads (default: the available cores). Output is the same for every value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl NormalizeArgs {
+    /// Resolves the flags into what is read and how.
+    pub fn config(&self) -> Result<Config, String> {
+        if self.input.null && self.input.files_from.is_none() {
+            return Err("-0 applies to a --files-from list, which is not given".into());
+        }
+        let mut cfg = Config::new(self.paths.clone());
+        cfg.input = self.input.input;
+        cfg.files_from = self.input.files_from.clone().map(|path| FileList {
+            path,
+            nul: self.input.null,
+        });
+        cfg.exts = if cfg.input == InputKind::Jsonl && self.ext == DEFAULT_EXT {
+            ExtFilter::parse(JSONL_EXT)
+        } else {
+            ExtFilter::parse(&self.ext)
+        };
+        cfg.normalize.max_html_bytes = usize::from(self.max_html_mib) << 20;
+        cfg.threads = self
+            .threads
+            .filter(|&n| n > 0)
+            .unwrap_or_else(default_threads);
+        Ok(cfg)
+    }
 }
 
 /// Options of `eval`.
@@ -341,6 +411,7 @@ impl PipelineArgs {
         cfg.shingle_k = usize::from(self.shingle_size);
         cfg.text_memory = self.text_memory.saturating_mul(1 << 20);
         cfg.spill = !self.no_spill;
+        cfg.normalize.max_html_bytes = usize::from(self.max_html_mib) << 20;
         cfg.templates.min_docs = self.template_min_docs;
         cfg.cluster.jaccard = self.jaccard;
         cfg.cluster.containment = self.containment;
@@ -367,12 +438,42 @@ impl RunArgs {
         cfg
     }
 
+    /// What flags alone cannot say is wrong: -0 with nothing NUL-separated.
+    pub fn check(&self) -> Result<(), String> {
+        if self.input.null
+            && self.input.files_from.is_none()
+            && self.stories.format != Some(StoryFormat::Duplicates)
+        {
+            return Err(
+                "-0 applies to a --files-from list or to --format duplicates; neither is given"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// The story output's format.
+    pub fn format(&self) -> output::Format {
+        match self.stories.format {
+            None => self.output.format(),
+            Some(StoryFormat::Json) => output::Format::Json,
+            Some(StoryFormat::Jsonl) => output::Format::Jsonl,
+            Some(StoryFormat::Pretty) => output::Format::Pretty,
+            Some(StoryFormat::Csv) => output::Format::Csv,
+            Some(StoryFormat::Tsv) => output::Format::Tsv,
+            Some(StoryFormat::Duplicates) => output::Format::Duplicates {
+                nul: self.input.null,
+            },
+        }
+    }
+
     /// Resolves the flags into where results and reports go. Reads whether stderr is a
     /// terminal and the `CI` and `NO_COLOR` variables.
     pub fn reporting(&self) -> Reporting {
         Reporting {
             output: self.output.path(),
-            format: self.output.format(),
+            format: self.format(),
+            no_text: self.stories.no_text,
             stats_table: self.stats && !self.quiet,
             stats_json: self.stats_json.clone(),
             progress: progress::wanted(self.quiet),
@@ -459,10 +560,13 @@ mod tests {
         let rep = cli.run.reporting();
         assert!(!rep.stats_table && !rep.progress, "--quiet silences both");
 
-        assert!(
-            Cli::try_parse_from(["newsdedup", "-0", "d"]).is_err(),
-            "-0 needs a list"
-        );
+        let lone_null = Cli::try_parse_from(["newsdedup", "-0", "d"]).unwrap();
+        assert!(lone_null.run.check().is_err(), "-0 needs a list");
+        let dupes =
+            Cli::try_parse_from(["newsdedup", "-0", "--format", "duplicates", "d"]).unwrap();
+        assert!(dupes.run.check().is_ok());
+        assert_eq!(dupes.run.format(), output::Format::Duplicates { nul: true });
+        assert!(Cli::try_parse_from(["newsdedup", "--format", "csv", "--jsonl", "d"]).is_err());
         assert!(Cli::try_parse_from(["newsdedup", "--input", "xml", "d"]).is_err());
         assert!(Cli::try_parse_from(["newsdedup", "completions", "bash"]).is_ok());
         assert!(Cli::try_parse_from(["newsdedup", "man"]).is_ok());

@@ -38,6 +38,8 @@ pub struct Config {
     /// Texts beyond `text_memory` are written to a temporary file and read back from it,
     /// rather than read again from their files (which parses them again).
     pub spill: bool,
+    /// Limits of normalization (`--max-html-mib`).
+    pub normalize: crate::normalize::Options,
 }
 
 impl Config {
@@ -57,6 +59,7 @@ impl Config {
             canonical: CanonicalRule::default(),
             text_memory: DEFAULT_TEXT_MEMORY_MIB << 20,
             spill: true,
+            normalize: crate::normalize::Options::default(),
         }
     }
 }
@@ -75,6 +78,8 @@ pub struct Reporting {
     /// The stories go to this file (written atomically), else to stdout.
     pub output: Option<PathBuf>,
     pub format: crate::output::Format,
+    /// Leave the canonical text out of story records.
+    pub no_text: bool,
     /// Print the statistics table on stderr.
     pub stats_table: bool,
     /// Write the statistics as JSON to this file.

@@ -349,6 +349,7 @@ mod tests {
                 ..Header::default()
             },
             body: body.into(),
+            truncated: false,
         }
     }
 

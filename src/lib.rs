@@ -22,6 +22,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod read;
 pub mod shingle;
 pub mod spill;
 pub mod story;

@@ -18,7 +18,7 @@ use crate::normalize::{Article, Timestamp};
 use crate::pipeline::Stats;
 
 /// Output contract version, printed by `--version` and in the README.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// How records are laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,6 +30,22 @@ pub enum Format {
     Pretty,
     /// One JSON object per line, no array.
     Jsonl,
+    /// The flat member table, comma-separated (RFC 4180), with a header row.
+    Csv,
+    /// The flat member table, tab-separated, with a header row.
+    Tsv,
+    /// The path of every version that is not its story's canonical one, one a line (or each
+    /// ending with NUL).
+    Duplicates { nul: bool },
+}
+
+/// What goes into the story output besides the stories.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StoryOptions<'a> {
+    /// Leave the canonical `text` out of the records.
+    pub no_text: bool,
+    /// Paths that are not UTF-8, by document: the duplicates list prints their bytes.
+    pub raw_paths: Option<&'a BTreeMap<usize, std::path::PathBuf>>,
 }
 
 /// One story, as printed.
@@ -42,7 +58,9 @@ pub struct StoryRecord<'a> {
     pub source: Option<&'a str>,
     pub authors: &'a [String],
     pub canonical: &'a str,
-    pub text: &'a str,
+    /// Left out with `--no-text`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<&'a str>,
     pub weakest_similarity: f64,
     pub members: Vec<MemberRecord<'a>>,
 }
@@ -51,6 +69,8 @@ pub struct StoryRecord<'a> {
 #[derive(Debug, Serialize)]
 pub struct MemberRecord<'a> {
     pub path: &'a str,
+    /// Where the version lives: its JSONL `url`, WARC target URI, or the page's own address.
+    pub url: Option<&'a str>,
     /// Containment between the member and the canonical, 0..1.
     pub similarity: f64,
     /// Jaccard similarity between the member and the canonical, 0..1.
@@ -101,8 +121,8 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// The printable record of a story.
-pub fn record<'a>(story: &'a Story, articles: &'a [Article]) -> StoryRecord<'a> {
+/// The printable record of a story (without its text when `no_text`).
+pub fn record<'a>(story: &'a Story, articles: &'a [Article], no_text: bool) -> StoryRecord<'a> {
     let canon = &articles[story.canonical as usize];
     StoryRecord {
         story_id: &story.id,
@@ -112,7 +132,7 @@ pub fn record<'a>(story: &'a Story, articles: &'a [Article]) -> StoryRecord<'a> 
         source: story.source.as_deref(),
         authors: &story.authors,
         canonical: &canon.path,
-        text: &canon.body,
+        text: (!no_text).then_some(canon.body.as_str()),
         weakest_similarity: round4(story.weakest_similarity()),
         members: story
             .members
@@ -121,6 +141,7 @@ pub fn record<'a>(story: &'a Story, articles: &'a [Article]) -> StoryRecord<'a> 
                 let a = &articles[m.doc as usize];
                 MemberRecord {
                     path: &a.path,
+                    url: a.header.url.as_deref(),
                     similarity: round4(m.similarity),
                     jaccard: round4(m.jaccard),
                     date: a.header.date(),
@@ -144,19 +165,100 @@ pub fn write_stories<W: Write + ?Sized>(
     stories: &[Story],
     articles: &[Article],
     format: Format,
+    opts: StoryOptions,
 ) -> io::Result<()> {
     use rayon::prelude::*;
+    match format {
+        Format::Csv => return write_member_table(out, stories, articles, b','),
+        Format::Tsv => return write_member_table(out, stories, articles, b'\t'),
+        Format::Duplicates { nul } => {
+            return write_duplicates(out, stories, articles, opts.raw_paths, nul);
+        }
+        Format::Json | Format::Pretty | Format::Jsonl => {}
+    }
     let mut w = RecordWriter::begin(out, format)?;
     for chunk in stories.chunks(ENCODE_CHUNK) {
         let encoded: Vec<io::Result<Vec<u8>>> = chunk
             .par_iter()
-            .map(|s| encode(&record(s, articles), format))
+            .map(|s| encode(&record(s, articles, opts.no_text), format))
             .collect();
         for e in encoded {
             w.push(&e?)?;
         }
     }
     w.end()
+}
+
+/// The columns of the flat member table: one row per story member.
+pub const TABLE_COLUMNS: [&str; 8] = [
+    "story_id",
+    "path",
+    "url",
+    "relation",
+    "similarity",
+    "is_canonical",
+    "title",
+    "date",
+];
+
+/// Writes the flat member table: a header row, then one row per member, stories in order. An
+/// unknown value is an empty field; `title` is the member's own.
+fn write_member_table<W: Write + ?Sized>(
+    out: &mut W,
+    stories: &[Story],
+    articles: &[Article],
+    delimiter: u8,
+) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .from_writer(&mut *out);
+    w.write_record(TABLE_COLUMNS)?;
+    for story in stories {
+        for m in &story.members {
+            let a = &articles[m.doc as usize];
+            w.write_record([
+                story.id.as_str(),
+                &a.path,
+                a.header.url.as_deref().unwrap_or(""),
+                m.relation.name(),
+                &round4(m.similarity).to_string(),
+                if m.doc == story.canonical {
+                    "true"
+                } else {
+                    "false"
+                },
+                a.header.title.as_deref().unwrap_or(""),
+                &a.header.date().map(|d| d.to_string()).unwrap_or_default(),
+            ])?;
+        }
+    }
+    w.flush()?;
+    drop(w);
+    out.flush()
+}
+
+/// Writes the path of every member that is not its story's canonical version, each followed
+/// by a newline, or by NUL with `nul`. A path that is not UTF-8 is written as its bytes when
+/// `raw_paths` has them (ready for `xargs -0 rm`), else escaped as everywhere else.
+fn write_duplicates<W: Write + ?Sized>(
+    out: &mut W,
+    stories: &[Story],
+    articles: &[Article],
+    raw_paths: Option<&BTreeMap<usize, std::path::PathBuf>>,
+    nul: bool,
+) -> io::Result<()> {
+    let end: &[u8] = if nul { b"\0" } else { b"\n" };
+    for story in stories {
+        for m in story.members.iter().filter(|m| m.doc != story.canonical) {
+            let raw = raw_paths.and_then(|r| r.get(&(m.doc as usize)));
+            match raw {
+                Some(p) => out.write_all(p.as_os_str().as_encoded_bytes())?,
+                None => out.write_all(articles[m.doc as usize].path.as_bytes())?,
+            }
+            out.write_all(end)?;
+        }
+    }
+    out.flush()
 }
 
 /// Writes any serializable records in the chosen format (stories, normalized articles).
@@ -175,10 +277,10 @@ pub fn write_records<W: Write + ?Sized, T: Serialize>(
 /// One record's bytes, without the separators around it.
 fn encode<T: Serialize>(r: &T, format: Format) -> io::Result<Vec<u8>> {
     Ok(match format {
-        Format::Jsonl | Format::Json => serde_json::to_vec(r)?,
         Format::Pretty => serde_json::to_string_pretty(r)?
             .replace('\n', "\n  ")
             .into_bytes(),
+        _ => serde_json::to_vec(r)?,
     })
 }
 
@@ -205,10 +307,10 @@ impl<'w, W: Write + ?Sized> RecordWriter<'w, W> {
     fn push(&mut self, record: &[u8]) -> io::Result<()> {
         let before: &[u8] = match (self.format, self.first) {
             (Format::Jsonl, _) => b"",
-            (Format::Json, true) => b"\n",
-            (Format::Json, false) => b",\n",
             (Format::Pretty, true) => b"\n  ",
             (Format::Pretty, false) => b",\n  ",
+            (_, true) => b"\n",
+            (_, false) => b",\n",
         };
         self.out.write_all(before)?;
         self.out.write_all(record)?;
@@ -259,6 +361,33 @@ pub fn to_path_or_stdout(
 /// over it would swap the device for a plain file.
 pub fn to_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     to_file_via_links(path, f, 0)
+}
+
+/// Whether `path` can be written by [`to_file`]: its folder exists and is a folder (checked
+/// before a run, so a mistyped folder fails at once, not after the run).
+pub fn check_writable(path: &Path) -> io::Result<()> {
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a folder, not a file",
+        ));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(io::Error::other(format!(
+            "{} is not a folder",
+            dir.display()
+        ))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// Symbolic links followed before giving up (the kernel's own limit is 40).
@@ -312,7 +441,17 @@ fn to_file_via_links(
     };
     #[cfg(unix)]
     builder.permissions(keep);
-    let tmp = builder.tempfile_in(dir)?;
+    // tempfile's error names its random file; ours names the folder the user gave.
+    let tmp = builder.tempfile_in(dir).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "cannot create a file in {}: {}",
+                dir.display(),
+                crate::input::io_reason(&e)
+            ),
+        )
+    })?;
     let mut w = io::BufWriter::with_capacity(1 << 16, tmp);
     f(&mut w)?;
     let tmp = w.into_inner().map_err(io::IntoInnerError::into_error)?;
@@ -340,6 +479,11 @@ pub struct StatsRecord<'a> {
     pub bytes: u64,
     /// Files in folders not read because of their extension.
     pub ignored_by_ext: usize,
+    /// WARC records read: each is an article, a skip, or counted in `warc_records_ignored`.
+    pub warc_records: usize,
+    /// WARC records that are not pages, by kind: `request`, `metadata`, `warcinfo`,
+    /// `revisit`, `http_status_not_2xx` (redirects, errors), `not_html_or_text` (images, …).
+    pub warc_records_ignored: BTreeMap<&'static str, usize>,
     pub candidate_pairs: usize,
     pub verified_pairs: usize,
     /// Paragraphs found to be corpus-level template text.
@@ -393,6 +537,8 @@ impl<'a> StatsRecord<'a> {
             largest_story: stats.largest_story,
             bytes: stats.bytes,
             ignored_by_ext: stats.ignored_by_ext,
+            warc_records: stats.warc_records,
+            warc_records_ignored: stats.warc_ignored.clone(),
             candidate_pairs: stats.candidate_pairs,
             verified_pairs: stats.verified_pairs,
             template_paragraphs: stats.template_paragraphs,
@@ -451,6 +597,12 @@ pub fn write_stats_table<W: Write + ?Sized>(out: &mut W, stats: &StatsRecord) ->
         stats.stories_with_versions.to_string(),
     );
     row("  largest (versions)", stats.largest_story.to_string());
+    if stats.warc_records > 0 {
+        row("warc records", stats.warc_records.to_string());
+        for (kind, n) in &stats.warc_records_ignored {
+            row(&format!("  not pages: {kind}"), n.to_string());
+        }
+    }
     row("bytes", stats.bytes.to_string());
     row("template paragraphs", stats.template_paragraphs.to_string());
     row(

@@ -1,18 +1,17 @@
 //! The pipeline, stage by stage: paths → bytes → text → articles → fingerprints → candidate
 //! pairs → verified similarities → stories → canonical records. Output is the caller's.
 
-use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::canonical::{self, Story};
 use crate::config::Config;
-use crate::evidence::{self, Evidence};
+use crate::evidence::Evidence;
 use crate::input::{self, DecodeError, InputFile, Skip, SkipReason, Source};
 use crate::normalize::{self, Article};
+use crate::read::{self, Reread};
 use crate::shingle::{ParagraphKey, Shingle};
 use crate::{candidates, cluster, shingle, spill, story, templates, verify};
 
@@ -30,6 +29,9 @@ pub struct Outcome {
     pub warnings: Vec<String>,
     /// Arguments that do not exist.
     pub missing_args: usize,
+    /// The paths that are not UTF-8, by document: printed escaped (see
+    /// [`input::shown`](crate::input::shown)), listed as they are by the duplicates list.
+    pub raw_paths: BTreeMap<usize, std::path::PathBuf>,
     pub stats: Stats,
 }
 
@@ -56,6 +58,10 @@ pub struct Stats {
     pub articles_with_templates: usize,
     /// Texts dropped after fingerprinting to stay within `--text-memory`.
     pub texts_dropped: usize,
+    /// WARC records read (pages, skips and the ignored together).
+    pub warc_records: usize,
+    /// WARC records that are not pages, by kind (`request`, `metadata`, `http_status_not_2xx`).
+    pub warc_ignored: std::collections::BTreeMap<&'static str, usize>,
     /// Of the dropped texts, those written to a temporary file (read back from it, not
     /// parsed again).
     pub texts_spilled: usize,
@@ -84,19 +90,6 @@ pub struct Silent;
 
 impl Progress for Silent {}
 
-/// A document after normalization and fingerprinting.
-struct Doc {
-    article: Article,
-    shingles: Vec<Shingle>,
-    paragraphs: Vec<ParagraphKey>,
-    evidence: Evidence,
-    body_hash: u64,
-    /// Where to read the body again, when it was dropped.
-    reread: Option<PathBuf>,
-    /// Where the dropped body was stored on disk, if it was.
-    spilled: Option<spill::Slot>,
-}
-
 /// The peak resident memory of this process so far, in KiB (`VmHWM`; Linux only).
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -105,26 +98,33 @@ pub fn peak_rss_kib() -> Option<u64> {
 }
 
 /// Reads, decodes and normalizes one file.
-pub fn load(file: &InputFile) -> Result<(Article, u64), SkipReason> {
+pub fn load(file: &InputFile, opts: &normalize::Options) -> Result<(Article, u64), SkipReason> {
     let bytes = input::read(file)?;
-    load_bytes(&file.display, bytes)
+    load_bytes(&file.display, bytes, opts)
 }
 
 /// Decodes and normalizes one source's content: a file's bytes, or a record's text (checked
 /// like a file's: empty, binary, garbage) with its header hints applied after normalization.
-pub fn load_source(source: &Source) -> Result<(Article, u64), SkipReason> {
+pub fn load_source(
+    source: &Source,
+    opts: &normalize::Options,
+) -> Result<(Article, u64), SkipReason> {
     match source {
-        Source::File(f) => load(f),
+        Source::File(f) => load(f, opts),
         Source::Record(r) => {
             let content = r.content();
-            let (mut article, _) = load_bytes(&r.id, content.as_bytes())?;
+            let (mut article, _) = load_bytes(&r.id, content.as_bytes(), opts)?;
             r.hints.apply(&mut article.header);
             Ok((article, r.text.len() as u64))
         }
     }
 }
 
-fn load_bytes(name: &str, bytes: impl AsRef<[u8]>) -> Result<(Article, u64), SkipReason> {
+pub(crate) fn load_bytes(
+    name: &str,
+    bytes: impl AsRef<[u8]>,
+    opts: &normalize::Options,
+) -> Result<(Article, u64), SkipReason> {
     let len = bytes.as_ref().len() as u64;
     let decoded = input::decode(bytes.as_ref()).map_err(|e| match e {
         DecodeError::Empty => SkipReason::Empty,
@@ -133,8 +133,8 @@ fn load_bytes(name: &str, bytes: impl AsRef<[u8]>) -> Result<(Article, u64), Ski
     })?;
     drop(bytes);
     // A bug on one page must not end the run: it becomes a skip with its reason.
-    let article =
-        std::panic::catch_unwind(|| normalize::normalize(name, &decoded.text)).map_err(|p| {
+    let article = std::panic::catch_unwind(|| normalize::normalize_with(name, &decoded.text, opts))
+        .map_err(|p| {
             let msg = p
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -143,6 +143,16 @@ fn load_bytes(name: &str, bytes: impl AsRef<[u8]>) -> Result<(Article, u64), Ski
             SkipReason::Internal(msg.lines().next().unwrap_or("panic").to_string())
         })?;
     Ok((article, len))
+}
+
+/// The warning for a page cut at `--max-html-mib`.
+pub fn truncated_warning(article: &Article, len: u64, opts: &normalize::Options) -> String {
+    format!(
+        "{}: HTML page of {:.1} MiB cut to its first {} MiB before parsing (--max-html-mib)",
+        article.path,
+        len as f64 / (1u64 << 20) as f64,
+        opts.max_html_bytes >> 20
+    )
 }
 
 /// Bodies shorter than this many words are compared together with their title: a brief, or a
@@ -182,7 +192,11 @@ pub struct Prepared {
     /// Verified pairs whose Jaccard or containment reached the floor they were verified at.
     pub similarities: Vec<verify::Similarity>,
     pub skipped: Vec<Skip>,
+    /// Pages cut at `--max-html-mib`, one line each naming the page.
+    pub warnings: Vec<String>,
     pub missing_args: usize,
+    /// The paths that are not UTF-8, by document.
+    pub raw_paths: BTreeMap<usize, std::path::PathBuf>,
     pub stats: Stats,
 }
 
@@ -231,7 +245,9 @@ pub fn finish(
         evidence,
         similarities,
         skipped,
+        warnings: mut cut_warnings,
         missing_args,
+        raw_paths,
         mut stats,
     } = prepared;
     // Freed before the canonical texts are read again, which then take their place: with `..`
@@ -246,6 +262,8 @@ pub fn finish(
     }
     let clock = Instant::now();
     let (warnings, reread_count) = restore_texts(&stories, &mut articles, &body_hashes, &dropped);
+    cut_warnings.extend(warnings);
+    let warnings = cut_warnings;
     stats.texts_reread = reread_count;
     if stats.texts_dropped > 0 {
         stats.stages.push(("restore", clock.elapsed()));
@@ -260,29 +278,37 @@ pub fn finish(
         skipped,
         warnings,
         missing_args,
+        raw_paths,
         stats,
     }
 }
 
 /// Reads and normalizes again the file an article came from (its body was dropped).
-fn read_again(path: &std::path::Path, article: &Article) -> Result<Article, SkipReason> {
+fn read_again(
+    path: &std::path::Path,
+    article: &Article,
+    opts: &normalize::Options,
+) -> Result<Article, SkipReason> {
     let file = InputFile {
         path: path.to_path_buf(),
         display: article.path.clone(),
     };
-    load(&file).map(|(a, _)| a)
+    load(&file, opts).map(|(a, _)| a)
 }
 
 /// The bodies dropped to stay within `--text-memory`, and where they are found again: in the
 /// spill file when they were written there, else by reading and normalizing their files again.
 #[derive(Debug, Default)]
 pub struct Dropped {
-    /// For each article, its file when its body was dropped (`Some` marks the dropped bodies).
-    reread: Vec<Option<PathBuf>>,
+    /// For each article, where its body is found again when it was dropped (`Some` marks the
+    /// dropped bodies).
+    reread: Vec<Option<Reread>>,
     /// For each article whose body was written to `spill`, where it is there.
     spilled: Vec<Option<spill::Slot>>,
     /// The bodies on disk: none when nothing went there or writing failed.
     spill: Option<spill::Stored>,
+    /// How the files read again are normalized (as the first time).
+    normalize: normalize::Options,
 }
 
 /// A dropped body, found again.
@@ -296,12 +322,17 @@ enum Again {
 impl Dropped {
     /// The body of article `d` if it was dropped (`None` if it is in memory).
     fn body(&self, d: usize, article: &Article) -> Option<Result<Again, SkipReason>> {
-        let path = self.reread[d].as_ref()?;
+        let again = self.reread[d].as_ref()?;
         let stored = self.spill.as_ref().zip(self.spilled[d]);
         if let Some(Ok(text)) = stored.map(|(spill, slot)| spill.get(slot)) {
             return Some(Ok(Again::Stored(text)));
         }
-        Some(read_again(path, article).map(Again::Reread))
+        Some(match again {
+            Reread::File(path) => read_again(path, article, &self.normalize).map(Again::Reread),
+            Reread::SpillOnly => Err(SkipReason::Unreadable(
+                "its text could not be read back from the temporary file".into(),
+            )),
+        })
     }
 }
 
@@ -498,68 +529,29 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     lap(&mut stats, "list");
 
     progress.stage("read", Some(gathered.sources.len()));
-    // Bodies are kept while they fit in `text_memory`; beyond it, a file's body is dropped once
-    // fingerprinted (records from JSONL cannot be read again, so theirs are always kept).
-    let kept_text = AtomicUsize::new(0);
     let spill = cfg.spill.then(spill::Spill::new);
-    let loaded: Vec<Result<(Doc, u64), Skip>> = gathered
-        .sources
-        .par_iter()
-        .map(|src| {
-            let skip = |reason| Skip {
-                path: src.display().to_string(),
-                reason,
-            };
-            let loaded = load_source(src)
-                .map_err(skip)
-                .and_then(|(mut article, len)| {
-                    let (shingles, paragraphs) =
-                        shingle::shingles_and_paragraphs(&compared_text(&article), cfg.shingle_k);
-                    // A title alone is not an article: a page whose body the extractor found
-                    // empty (rendered by script, say) is a skip, not a story without text.
-                    if shingles.is_empty() || !article.body.chars().any(char::is_alphanumeric) {
-                        return Err(skip(SkipReason::NoText));
-                    }
-                    let body_hash = canonical::body_hash(&article.body);
-                    let evidence = evidence::of(&article);
-                    let size = article.body.len();
-                    let (reread, spilled) = match src {
-                        Source::File(f)
-                            if kept_text.fetch_add(size, Ordering::Relaxed) + size
-                                > cfg.text_memory =>
-                        {
-                            let spilled = spill.as_ref().and_then(|s| s.put(&article.body));
-                            article.body = String::new();
-                            (Some(f.path.clone()), spilled)
-                        }
-                        _ => (None, None),
-                    };
-                    let doc = Doc {
-                        article,
-                        shingles,
-                        paragraphs,
-                        evidence,
-                        body_hash,
-                        reread,
-                        spilled,
-                    };
-                    Ok((doc, len))
-                });
-            progress.advance(1);
-            loaded
-        })
-        .collect();
+    let read = read::read(&gathered.sources, cfg, spill.as_ref(), true, progress);
     drop(gathered.sources);
+    stats.warc_records = read.warc_records;
+    stats.warc_ignored = read.warc_ignored;
     // Straight into one vector per field: the documents are never held twice.
-    let n = loaded.len();
+    let n = read.docs.len();
     let (mut articles, mut shingles) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut body_hashes, mut reread) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let mut spilled = Vec::with_capacity(n);
     let mut paragraphs = Vec::with_capacity(n);
     let mut evidence = Vec::with_capacity(n);
-    for r in loaded {
+    let mut raw_paths = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for r in read.docs {
         match r {
             Ok((d, len)) => {
+                if d.article.truncated {
+                    warnings.push(truncated_warning(&d.article, len, &cfg.normalize));
+                }
+                if let Some(raw) = d.raw_path {
+                    raw_paths.insert(articles.len(), raw);
+                }
                 stats.bytes += len;
                 stats.texts_dropped += usize::from(d.reread.is_some());
                 articles.push(d.article);
@@ -590,6 +582,7 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
         reread,
         spilled,
         spill,
+        normalize: cfg.normalize,
     };
     lap(&mut stats, "read+normalize+shingle");
 
@@ -632,7 +625,9 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
         evidence,
         similarities,
         skipped,
+        warnings,
         missing_args: gathered.missing_args,
+        raw_paths,
         stats,
     })
 }

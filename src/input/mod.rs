@@ -4,12 +4,14 @@
 //! Nothing here panics on bad input: every problem becomes a [`Skip`] with a one-line reason,
 //! so the caller can report it and go on.
 
+pub mod compressed;
 pub mod decode;
 pub mod jsonl;
 pub mod list;
 pub mod mojibake;
 pub mod sources;
 pub mod walk;
+pub mod warc;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -83,7 +85,7 @@ impl Record {
 pub struct Hints {
     pub title: Option<String>,
     pub date: Option<Timestamp>,
-    /// Kept for a later output version; not printed in version 1.
+    /// Where the article was fetched: printed as the member's `url`, before the page's own.
     pub url: Option<String>,
 }
 
@@ -96,6 +98,9 @@ impl Hints {
         }
         if header.date().is_none() {
             header.date_line = self.date;
+        }
+        if self.url.is_some() {
+            header.url.clone_from(&self.url);
         }
     }
 }
@@ -138,6 +143,10 @@ pub enum SkipReason {
         id: String,
         first: String,
     },
+    /// A compressed file that decompresses to more than this many bytes (not one article).
+    TooLarge(u64),
+    /// A WARC record that should be a page and cannot be read (truncated, malformed).
+    BadWarcRecord(String),
 }
 
 impl SkipReason {
@@ -153,6 +162,8 @@ impl SkipReason {
             SkipReason::Internal(_) => "internal_error",
             SkipReason::BadRecord(_) => "bad_record",
             SkipReason::DuplicateId { .. } => "duplicate_id",
+            SkipReason::TooLarge(_) => "too_large",
+            SkipReason::BadWarcRecord(_) => "bad_warc_record",
         }
     }
 }
@@ -169,6 +180,10 @@ impl fmt::Display for SkipReason {
             SkipReason::NoText => write!(f, "no article text left after normalization"),
             SkipReason::Internal(e) => write!(f, "internal error (please report this file): {e}"),
             SkipReason::BadRecord(e) => write!(f, "{e}"),
+            SkipReason::TooLarge(limit) => {
+                write!(f, "decompresses to more than {} MiB", limit >> 20)
+            }
+            SkipReason::BadWarcRecord(e) => write!(f, "{e}"),
             SkipReason::DuplicateId { id, first } => {
                 write!(
                     f,
@@ -185,22 +200,84 @@ impl fmt::Display for Skip {
     }
 }
 
-/// Reads one file's bytes; an error becomes a skip reason.
-pub fn read(file: &InputFile) -> Result<Vec<u8>, SkipReason> {
-    use std::io::Read;
+/// A path as it is printed: itself when it is valid UTF-8; otherwise each byte that is not
+/// UTF-8 is written `\xHH` and each backslash doubled, so two paths never print alike and the
+/// bytes can be told from the text (`x\xFF.txt` is the file `x`, byte 0xFF, `.txt`).
+pub fn shown(path: &std::path::Path) -> String {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A decompressed file holding one article may be this large.
+pub const MAX_DECOMPRESSED: u64 = 64 << 20;
+
+/// A file, opened: one article's bytes, or a WARC file's records to stream.
+pub enum Opened {
+    Bytes(Vec<u8>),
+    Warc(warc::Records<compressed::Stream>),
+}
+
+/// Opens a file: decompressed when compressed, streamed as records when it is a WARC file,
+/// else read whole. An error becomes a skip reason.
+pub fn open(file: &InputFile) -> Result<Opened, SkipReason> {
+    use std::io::{BufRead, Read};
+    let unreadable = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            SkipReason::Unreadable("file vanished before it was read".into())
+        }
+        _ => SkipReason::Unreadable(io_reason(&e)),
+    };
     // Not `fs::read`: it asks the file's size first, one system call in five per file (opening
     // and reading a small file costs some 30 µs of system time on a VM). Most articles fit the
     // first buffer.
-    let mut bytes = Vec::with_capacity(64 << 10);
-    std::fs::File::open(&file.path)
-        .and_then(|f| f.take(u64::MAX).read_to_end(&mut bytes))
-        .map(|_| bytes)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                SkipReason::Unreadable("file vanished before it was read".into())
-            }
-            _ => SkipReason::Unreadable(io_reason(&e)),
-        })
+    let (mut stream, compression) = compressed::open_file(&file.path).map_err(unreadable)?;
+    let head = stream.fill_buf().map_err(|e| match compression {
+        Some(c) => SkipReason::Unreadable(format!("{} data: {}", c.name(), io_reason(&e))),
+        None => unreadable(e),
+    })?;
+    if warc::looks_like_warc(head) {
+        return Ok(Opened::Warc(warc::Records::new(stream)));
+    }
+    let Some(c) = compression else {
+        let mut bytes = Vec::with_capacity(64 << 10);
+        stream.read_to_end(&mut bytes).map_err(unreadable)?;
+        return Ok(Opened::Bytes(bytes));
+    };
+    match compressed::read_capped(&mut stream, MAX_DECOMPRESSED) {
+        Ok(Some(bytes)) => Ok(Opened::Bytes(bytes)),
+        Ok(None) => Err(SkipReason::TooLarge(MAX_DECOMPRESSED)),
+        Err(e) => Err(SkipReason::Unreadable(format!(
+            "{} data: {}",
+            c.name(),
+            io_reason(&e)
+        ))),
+    }
+}
+
+/// Reads one file's bytes (decompressed); an error becomes a skip reason. A WARC file is not
+/// one article: it is refused here (the read stage streams it with [`open`]).
+pub fn read(file: &InputFile) -> Result<Vec<u8>, SkipReason> {
+    match open(file)? {
+        Opened::Bytes(b) => Ok(b),
+        Opened::Warc(_) => Err(SkipReason::Unreadable(
+            "a WARC file, not one article".into(),
+        )),
+    }
 }
 
 /// A short, lower-case description of an I/O error without the "(os error N)" suffix.

@@ -9,7 +9,7 @@ use anyhow::bail;
 
 use super::list::{FileList, is_stdin};
 use super::walk::{Expander, ExtFilter, Origin};
-use super::{InputKind, Record, Skip, SkipReason, Source, io_reason, jsonl};
+use super::{InputKind, Record, Skip, SkipReason, Source, compressed, io_reason, jsonl};
 
 /// The sources of a run, and what could not become one.
 #[derive(Debug, Default)]
@@ -81,8 +81,10 @@ pub fn gather(
     let mut bad: Vec<(String, String)> = Vec::new();
     for i in 0..=expanded.files.len() {
         if stdin_at == Some(i) {
-            let stdin = std::io::stdin().lock();
-            if let Err(e) = jsonl::read(stdin, STDIN, &mut records, &mut bad) {
+            let stdin = BufReader::with_capacity(1 << 16, std::io::stdin());
+            let read = compressed::open(stdin)
+                .and_then(|(stream, _)| jsonl::read(stream, STDIN, &mut records, &mut bad));
+            if let Err(e) = read {
                 out.skipped.push(Skip {
                     path: STDIN.into(),
                     reason: SkipReason::Unreadable(io_reason(&e)),
@@ -92,10 +94,9 @@ pub fn gather(
         let Some(f) = expanded.files.get(i) else {
             break;
         };
-        let read = std::fs::File::open(&f.path).and_then(|file| {
-            let reader = BufReader::with_capacity(1 << 16, file);
-            jsonl::read(reader, &f.display, &mut records, &mut bad)
-        });
+        // A compressed file (`dump.jsonl.gz`) is read through its decoder.
+        let read = compressed::open_file(&f.path)
+            .and_then(|(stream, _)| jsonl::read(stream, &f.display, &mut records, &mut bad));
         if let Err(e) = read {
             out.skipped.push(Skip {
                 path: f.display.clone(),

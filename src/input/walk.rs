@@ -17,7 +17,7 @@ pub struct ExtFilter {
 }
 
 /// The default set: what a folder of scraped articles holds.
-pub const DEFAULT_EXTS: &[&str] = &["txt", "text", "htm", "html", "xhtml", "shtml", ""];
+pub const DEFAULT_EXTS: &[&str] = &["txt", "text", "htm", "html", "xhtml", "shtml", "warc", ""];
 
 impl Default for ExtFilter {
     fn default() -> Self {
@@ -37,12 +37,28 @@ impl ExtFilter {
         ExtFilter { exts }
     }
 
+    /// Whether a file found in a folder is read. A compression suffix is looked through:
+    /// `a.html.gz` is read as an `html` file (and `a.gz` as a file without extension).
     pub fn accepts(&self, path: &Path) -> bool {
         if self.exts.iter().any(|e| e == "*") {
             return true;
         }
         // Compared case-blind in place: no lower-cased copy per file.
         let ext = path.extension().map_or(&b""[..], |e| e.as_encoded_bytes());
+        if super::compressed::SUFFIXES
+            .iter()
+            .any(|s| s.as_bytes().eq_ignore_ascii_case(ext))
+        {
+            let stem = Path::new(path.file_stem().unwrap_or_default());
+            let inner = stem.extension().map_or(&b""[..], |e| e.as_encoded_bytes());
+            if self.accepts_ext(inner) {
+                return true;
+            }
+        }
+        self.accepts_ext(ext)
+    }
+
+    fn accepts_ext(&self, ext: &[u8]) -> bool {
         self.exts
             .iter()
             .any(|e| e.as_bytes().eq_ignore_ascii_case(ext))
@@ -122,7 +138,7 @@ impl<'a> Expander<'a> {
             seen.as_mut().is_none_or(|s| s.insert(path.to_path_buf()))
         };
         let out = &mut self.out;
-        let shown = arg.to_string_lossy().into_owned();
+        let shown = super::shown(arg);
         let meta = match std::fs::metadata(arg) {
             Ok(m) => m,
             Err(e) => {
@@ -169,14 +185,14 @@ impl<'a> Expander<'a> {
                     }
                     if is_new(&mut self.seen, e.path()) {
                         let path = e.path().to_path_buf();
-                        let display = path.to_string_lossy().into_owned();
+                        let display = super::shown(&path);
                         out.files.push(InputFile { path, display });
                     }
                 }
                 Err(err) => {
                     let path = err
                         .path()
-                        .map(|p| p.to_string_lossy().into_owned())
+                        .map(super::shown)
                         .unwrap_or_else(|| shown.clone());
                     let reason = if let Some(anc) = err.loop_ancestor() {
                         format!("symlink loop back to {}", anc.display())
@@ -268,12 +284,24 @@ mod tests {
             ("a/gold.tsv", false),
             ("a/notes.md", false),
             ("a/x.json", false),
+            ("a/b.html.gz", true),
+            ("a/b.TXT.ZST", true),
+            ("a/crawl.warc.gz", true),
+            ("a/crawl.warc", true),
+            ("a/b", true),
+            ("a/b.gz", true),
+            ("a/data.csv.bz2", false),
         ] {
             assert_eq!(f.accepts(Path::new(path)), want, "{path}");
         }
         let only = ExtFilter::parse(".TSV, md");
         assert!(only.accepts(Path::new("x.tsv")));
         assert!(!only.accepts(Path::new("x.txt")));
+        assert!(only.accepts(Path::new("x.tsv.bz2")));
+        assert!(
+            !only.accepts(Path::new("x.gz")),
+            "no extension is not asked for"
+        );
         assert!(ExtFilter::parse("*").accepts(Path::new("x.bin")));
     }
 

@@ -31,6 +31,9 @@ pub struct Header {
     pub source: Option<String>,
     /// The place or agency tag the lede started with (`BEIRUT`, `(CNN)`).
     pub dateline: Option<String>,
+    /// Where the article lives: the URL its container gave (a JSONL `url`, a WARC target URI),
+    /// else the page's own (`og:url`, `<link rel="canonical">`, JSON-LD `url`).
+    pub url: Option<String>,
 }
 
 impl Header {
@@ -65,6 +68,9 @@ pub struct Article {
     pub header: Header,
     /// Paragraphs separated by a blank line; no markup, no entities, no chrome.
     pub body: String,
+    /// The page was longer than `--max-html-mib` and only its first part was read.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 impl Article {
@@ -95,16 +101,38 @@ pub fn detect_format(text: &str) -> Format {
     if html { Format::Html } else { Format::Text }
 }
 
-/// Normalizes one decoded document.
+/// Limits of normalization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// An HTML page longer than this is cut to its first bytes before parsing (the article
+    /// is reported as `truncated`).
+    pub max_html_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_html_bytes: html::MAX_HTML_BYTES,
+        }
+    }
+}
+
+/// Normalizes one decoded document, with the default limits.
 pub fn normalize(path: &str, text: &str) -> Article {
+    normalize_with(path, text, &Options::default())
+}
+
+/// Normalizes one decoded document.
+pub fn normalize_with(path: &str, text: &str, opts: &Options) -> Article {
     let format = detect_format(text);
+    let truncated = format == Format::Html && text.len() > opts.max_html_bytes;
     let mut header = Header::default();
     // Every rule below reads folded text; the article's own quotes, dashes and ellipses are
     // put back at the end (see `originals`).
     let (mut lines, table) = originals::collect(|| {
         let lines = match format {
             Format::Text => markup::clean_text(text),
-            Format::Html => html::extract(text, &mut header),
+            Format::Html => html::extract(text, &mut header, opts.max_html_bytes),
             Format::Newswire => newswire::extract(text, &mut header),
         };
         let lines = chrome::remove(chrome::cut_tail(lines));
@@ -124,6 +152,7 @@ pub fn normalize(path: &str, text: &str) -> Article {
         format,
         header,
         body: lines.join("\n\n"),
+        truncated,
     }
 }
 

@@ -236,8 +236,8 @@ fn a_file_deleted_between_listing_and_reading_is_skipped() {
     );
     assert_eq!(expanded.files.len(), 2);
     std::fs::remove_file(&b).unwrap();
-    assert!(newsdedup::pipeline::load(&expanded.files[0]).is_ok());
-    let err = newsdedup::pipeline::load(&expanded.files[1]).unwrap_err();
+    assert!(newsdedup::pipeline::load(&expanded.files[0], &Default::default()).is_ok());
+    let err = newsdedup::pipeline::load(&expanded.files[1], &Default::default()).unwrap_err();
     assert_eq!(err.kind(), "unreadable");
     assert_eq!(
         err.to_string(),

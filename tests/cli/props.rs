@@ -340,6 +340,7 @@ fn render(cfg: &Config) -> (Vec<u8>, pipeline::Outcome) {
         &outcome.stories,
         &outcome.articles,
         output::Format::Jsonl,
+        output::StoryOptions::default(),
     )
     .unwrap();
     (v, outcome)

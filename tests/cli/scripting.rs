@@ -484,7 +484,10 @@ fn help_documents_exit_codes_and_new_options() {
         "--input <KIND>",
         "--stats-json <FILE>",
         "--quiet",
-        "[default: txt,text,htm,html,xhtml,shtml,]",
+        "[default: txt,text,htm,html,xhtml,shtml,warc,]",
+        "--format <FORMAT>",
+        "--no-text",
+        "--max-html-mib <MIB>",
     ] {
         assert!(help.contains(want), "{want:?} not in --help");
     }

@@ -35,6 +35,8 @@ struct Elements<'a> {
     times: Vec<ElementRef<'a>>,
     title: Option<ElementRef<'a>>,
     h1s: Vec<ElementRef<'a>>,
+    /// `<link rel="canonical">`'s address.
+    canonical: Option<&'a str>,
 }
 
 fn gather(doc: &Html) -> Elements<'_> {
@@ -46,6 +48,14 @@ fn gather(doc: &Html) -> Elements<'_> {
             "time" if el.attr("datetime").is_some() => e.times.push(el),
             "title" if e.title.is_none() => e.title = Some(el),
             "h1" => e.h1s.push(el),
+            "link"
+                if e.canonical.is_none()
+                    && el
+                        .attr("rel")
+                        .is_some_and(|r| r.trim().eq_ignore_ascii_case("canonical")) =>
+            {
+                e.canonical = el.attr("href");
+            }
             _ => {}
         }
     }
@@ -125,18 +135,36 @@ pub fn extract(doc: &Html) -> PageMeta {
     let source = publisher(&metas, &ld);
     let title = title(&elements, &metas, &ld);
     let article_body = article_body(&ld, title.as_deref());
+    let url = [metas.get("og:url").map(String::as_str), elements.canonical]
+        .into_iter()
+        .chain(ld.iter().map(|o| o.get("url").and_then(Value::as_str)))
+        .flatten()
+        .map(str::trim)
+        .find(|u| is_absolute_url(u))
+        .map(str::to_string);
     let header = Header {
         title,
         published,
         updated,
         authors: authors(doc, &metas, &ld, source.as_deref()),
         source,
+        url,
         ..Header::default()
     };
     PageMeta {
         header,
         article_body,
     }
+}
+
+/// An `http(s)://` address with a host and no white space (a page's own address; relative
+/// ones are not resolved).
+fn is_absolute_url(u: &str) -> bool {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+        && !u.chars().any(char::is_whitespace)
 }
 
 /// JSON-LD `articleBody`: of the object whose `headline` is the page's title when several carry
@@ -467,6 +495,29 @@ mod tests {
 
     fn header_of(doc: &Html) -> Header {
         extract(doc).header
+    }
+
+    #[test]
+    fn url_from_og_url_else_canonical_link_else_json_ld() {
+        let page = |head: &str| {
+            header_of(&Html::parse_document(&format!(
+                "<html><head>{head}</head><body><p>x</p></body></html>"
+            )))
+            .url
+        };
+        assert_eq!(
+            page(r#"<link rel="canonical" href="https://b.example/a"><meta property="og:url" content="https://a.example/a">"#).as_deref(),
+            Some("https://a.example/a")
+        );
+        assert_eq!(
+            page(r#"<meta property="og:url" content="/relative"><link rel="Canonical" href=" https://b.example/a ">"#).as_deref(),
+            Some("https://b.example/a")
+        );
+        assert_eq!(
+            page(r#"<script type="application/ld+json">{"@type":"NewsArticle","url":"http://c.example/x"}</script>"#).as_deref(),
+            Some("http://c.example/x")
+        );
+        assert_eq!(page(r#"<link rel="canonical" href="/x">"#), None);
     }
 
     #[test]

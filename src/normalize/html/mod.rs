@@ -19,13 +19,14 @@ use scraper::Html;
 
 use super::Header;
 
-/// Pages larger than this are cut before parsing (the article is in the first megabytes; the
-/// cut keeps parsing time bounded on a pathological file).
-const MAX_HTML_BYTES: usize = 8 << 20;
+/// Pages larger than this are cut before parsing by default (the article is in the first
+/// megabytes; the cut keeps parsing time bounded on a pathological file). `--max-html-mib`.
+pub const MAX_HTML_BYTES: usize = 8 << 20;
 
-/// Extracts header fields into `header` and returns the main text as lines.
-pub fn extract(html: &str, header: &mut Header) -> Vec<String> {
-    let html = guard::defuse(truncate(html, MAX_HTML_BYTES));
+/// Extracts header fields into `header` and returns the main text as lines. A page longer
+/// than `max_bytes` is cut to its first `max_bytes` (at a character boundary) before parsing.
+pub fn extract(html: &str, header: &mut Header, max_bytes: usize) -> Vec<String> {
+    let html = guard::defuse(truncate(html, max_bytes));
     let doc = Html::parse_document(&html);
     let meta = meta::extract(&doc);
     *header = meta.header;
