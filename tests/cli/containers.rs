@@ -649,7 +649,7 @@ fn fixture_words() -> Vec<String> {
 
 /// A CC-NEWS-style crawl of `n` HTML pages made of the fixtures' words (every tenth one a
 /// trimmed copy of the one before, so some stories have several versions).
-pub fn generated_crawl(n: usize) -> Crawl {
+fn generated_crawl(n: usize) -> Crawl {
     let words = fixture_words();
     let mut c = Crawl::new();
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
