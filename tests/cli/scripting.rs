@@ -340,6 +340,34 @@ fn files_from_a_list_a_nul_list_and_stdin() {
     assert_eq!(run(&["-0", SEEDS]).status.code(), Some(2));
 }
 
+/// `find … -print0 | newsdedup --files-from -` without `-0` once read the whole list as one
+/// path: a single skip line, `[]` and status 0.
+#[test]
+fn a_nul_separated_list_without_dash_0_is_a_usage_error() {
+    let list: String = ["fixtures/seeds/000_0856deeb6f85966c.txt", SEEDS]
+        .iter()
+        .map(|p| format!("{p}\0"))
+        .collect();
+    let out = run_stdin(&["--files-from", "-"], list.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "no output on a usage error");
+    assert_eq!(
+        stderr(&out),
+        "newsdedup: error: cannot read the --files-from list <stdin>: it holds NUL bytes, so it \
+         is NUL-separated (as `find -print0` writes it): give -0 (--null) to read it\n"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("list");
+    std::fs::write(&file, &list).unwrap();
+    let out = run(&["--files-from".as_ref(), file.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("give -0"), "{}", stderr(&out));
+    // With -0 the same list is read.
+    let out = run_stdin(&["-0", "--files-from", "-"], list.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout, run(&[SEEDS]).stdout);
+}
+
 const RECORDS: &str = r#"{"id":"wire/1","text":"The harbour reopened on Monday after the storm damaged the piers and the ferry terminal, officials said. Repairs will take a month.","title":"Harbour reopens","date":"2020-01-02","url":"https://example.com/1"}
 {"id":"site/2","html":"<p>The harbour reopened on Monday after the storm damaged the piers and the ferry terminal, officials said.</p><p>Repairs will take a month.</p>"}
 not json at all
