@@ -53,8 +53,18 @@ pub enum Command {
     /// For example: `newsdedup completions bash > ~/.local/share/bash-completion/completions/newsdedup`,
     /// or `newsdedup completions zsh > ~/.zfunc/_newsdedup`.
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on stdout: `newsdedup man > newsdedup.1`.
-    Man,
+    /// Print the man page (roff) on stdout: `newsdedup man > newsdedup.1`; with COMMAND, the
+    /// page of that subcommand: `newsdedup man normalize > newsdedup-normalize.1`.
+    Man(ManArgs),
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page newsdedup-COMMAND(1) to print (normalize, eval, completions,
+    /// man); without it, newsdedup(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// Options of `completions`.

@@ -500,6 +500,46 @@ fn completions_for_every_shell_and_the_man_page() {
     assert!(text.contains("Exit codes"));
 }
 
+/// The man page names newsdedup-COMMAND(1) for each subcommand; `newsdedup man COMMAND`
+/// prints each of them, so the references resolve once installed.
+#[test]
+fn every_page_the_man_page_names_can_be_rendered() {
+    let main = stdout(&run(&["man"]));
+    let named: Vec<&str> = main
+        .split("newsdedup\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name))
+        .filter(|name| name.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    assert_eq!(named, ["normalize", "eval", "completions", "man"], "{main}");
+    for name in named {
+        let out = run(&["man", name]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let page = stdout(&out);
+        let title = format!(
+            ".TH newsdedup-{name} 1  \"newsdedup {}\" ",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(
+            page.lines().any(|l| l == title),
+            "{name}: no {title:?} in {}",
+            &page[..page.len().min(200)]
+        );
+        assert!(
+            page.contains(&format!("newsdedup\\-{name} \\-")),
+            "{name}: NAME section"
+        );
+        assert_ne!(page, main);
+    }
+    let out = run(&["man", "help"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("normalize, eval, completions, man"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn help_documents_exit_codes_and_new_options() {
     let out = run(&["--help"]);
