@@ -18,7 +18,9 @@ use crate::{eval, output, progress};
 /// version and prints one JSON record per story on stdout. Skipped inputs are reported on stderr.
 ///
 /// Exit codes: 0 done; 1 --fail-on-duplicates found a story with several versions; 2 usage or
-/// I/O error (such as a path that does not exist); 3 --strict and some input was skipped.
+/// I/O error (such as a path that does not exist); 3 --strict and some input was skipped. When
+/// several apply, the status is the first of 2, 1, 3: an error wins over duplicates, duplicates
+/// over skipped inputs.
 #[derive(Debug, Parser)]
 #[command(
     name = "newsdedup",
