@@ -29,7 +29,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Normalize(args)) => normalize(&args),
         Some(Command::Eval(args)) => evaluate(&args),
         Some(Command::Completions(args)) => completions(args.shell),
-        Some(Command::Man) => man(),
+        Some(Command::Man(args)) => man(args.command.as_deref()),
         None => dedup(&cli.run),
     };
     match result {
@@ -191,9 +191,26 @@ fn completions(shell: clap_complete::Shell) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-fn man() -> anyhow::Result<u8> {
-    let cmd = <Cli as clap::CommandFactory>::command();
-    output::to_stdout(|w| clap_mangen::Man::new(cmd).render(w))?;
+/// newsdedup(1), or newsdedup-COMMAND(1): every page the main one names. Without the `help`
+/// subcommand, as clap_mangen's own generator does: `--help` is documented, `help` has no page.
+fn man(command: Option<&str>) -> anyhow::Result<u8> {
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    cmd.build();
+    let page = match command {
+        None => cmd,
+        Some(name) => match cmd.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => {
+                let names: Vec<&str> = cmd.get_subcommands().map(|c| c.get_name()).collect();
+                return Err(anyhow!(
+                    "no man page newsdedup-{name}(1): COMMAND is one of {}",
+                    names.join(", ")
+                ));
+            }
+        },
+    };
+    let source = format!("newsdedup {}", env!("CARGO_PKG_VERSION"));
+    output::to_stdout(|w| clap_mangen::Man::new(page).source(source).render(w))?;
     Ok(exit::OK)
 }
 

@@ -18,7 +18,9 @@ use crate::{eval, output, progress};
 /// version and prints one JSON record per story on stdout. Skipped inputs are reported on stderr.
 ///
 /// Exit codes: 0 done; 1 --fail-on-duplicates found a story with several versions; 2 usage or
-/// I/O error (such as a path that does not exist); 3 --strict and some input was skipped.
+/// I/O error (such as a path that does not exist); 3 --strict and some input was skipped. When
+/// several apply, the status is the first of 2, 1, 3: an error wins over duplicates, duplicates
+/// over skipped inputs.
 #[derive(Debug, Parser)]
 #[command(
     name = "newsdedup",
@@ -53,8 +55,18 @@ pub enum Command {
     /// For example: `newsdedup completions bash > ~/.local/share/bash-completion/completions/newsdedup`,
     /// or `newsdedup completions zsh > ~/.zfunc/_newsdedup`.
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on stdout: `newsdedup man > newsdedup.1`.
-    Man,
+    /// Print the man page (roff) on stdout: `newsdedup man > newsdedup.1`; with COMMAND, the
+    /// page of that subcommand: `newsdedup man normalize > newsdedup-normalize.1`.
+    Man(ManArgs),
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page newsdedup-COMMAND(1) to print (normalize, eval, completions,
+    /// man); without it, newsdedup(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 /// Options of `completions`.

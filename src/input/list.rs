@@ -28,7 +28,8 @@ impl FileList {
         }
     }
 
-    /// Reads the list. An error is a short reason, without the list's name.
+    /// Reads the list. An error is a short reason, without the list's name: the list cannot be
+    /// read, or it is a newline list holding NUL bytes (see [`check`]).
     pub fn read(&self) -> Result<Vec<PathBuf>, String> {
         let mut bytes = Vec::new();
         let result = if self.is_stdin() {
@@ -37,8 +38,21 @@ impl FileList {
             std::fs::File::open(&self.path).and_then(|mut f| f.read_to_end(&mut bytes))
         };
         result.map_err(|e| super::io_reason(&e))?;
+        check(&bytes, self.nul)?;
         Ok(parse(&bytes, self.nul))
     }
+}
+
+/// A list read one path a line must hold no NUL byte: no path can contain one, so a NUL means
+/// the list is NUL-separated (`find -print0`) and `-0` was forgotten. Read as lines, it would be
+/// one long path that does not exist, a skip, and an empty output with status 0.
+pub fn check(bytes: &[u8], nul: bool) -> Result<(), String> {
+    if !nul && memchr::memchr(0, bytes).is_some() {
+        let why = "it holds NUL bytes, so it is NUL-separated (as `find -print0` writes it): \
+                   give -0 (--null) to read it";
+        return Err(why.into());
+    }
+    Ok(())
 }
 
 /// Whether a path argument means stdin.
@@ -89,5 +103,14 @@ mod tests {
         assert_eq!(parse(b"a\nb\0c\0\0", true), p(&["a\nb", "c"]));
         assert_eq!(parse(b"", false), p(&[]));
         assert_eq!(parse(b"\n\n", false), p(&[]));
+    }
+
+    #[test]
+    fn a_newline_list_with_nul_bytes_asks_for_dash_0() {
+        let err = check(b"a.txt\0b.txt\0", false).unwrap_err();
+        assert!(err.contains("give -0"), "{err}");
+        assert_eq!(check(b"a.txt\0b.txt\0", true), Ok(()));
+        assert_eq!(check(b"a.txt\nb.txt\n", false), Ok(()));
+        assert_eq!(check(b"", false), Ok(()));
     }
 }

@@ -96,6 +96,50 @@ fn fail_on_duplicates_exit_code() {
     );
 }
 
+/// A run can meet several exit conditions at once: an error (2) wins over duplicates (1),
+/// duplicates over skips (3), and `--help` says so.
+#[test]
+fn exit_code_precedence_is_2_then_1_then_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["000_0856deeb6f85966c.txt", "001_c066a931abca1759.txt"] {
+        std::fs::copy(fixtures().join("seeds").join(name), tmp.path().join(name)).unwrap();
+    }
+    std::fs::write(tmp.path().join("empty.txt"), "").unwrap();
+    let dir = tmp.path().as_os_str();
+    let code = |args: &[&str], extra: &[&std::ffi::OsStr]| {
+        let mut all: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+        all.push(dir);
+        all.extend(extra);
+        let out = run(&all);
+        assert_eq!(
+            stories(&out).len(),
+            1,
+            "{args:?}: the story is printed whatever the code"
+        );
+        out.status.code()
+    };
+    let both = ["--strict", "--fail-on-duplicates"];
+    assert_eq!(code(&["--strict"], &[]), Some(3), "skipped something");
+    assert_eq!(code(&["--fail-on-duplicates"], &[]), Some(1), "duplicates");
+    assert_eq!(code(&both, &[]), Some(1), "duplicates win over skips");
+    let missing = tmp.path().join("no-such-file.txt");
+    assert_eq!(
+        code(&both, &[missing.as_os_str()]),
+        Some(2),
+        "an error wins over both"
+    );
+
+    let help = stdout(&run(&["--help"]));
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains(
+            "When several apply, the status is the first of 2, 1, 3: an error wins over \
+             duplicates, duplicates over skipped inputs."
+        ),
+        "{help}"
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(run::<&str>(&[]).status.code(), Some(2));

@@ -1,27 +1,19 @@
 //! Accuracy floors on the third-party corpora in ../shared/corpora (read at test time, never
-//! committed). Each test skips with a message when its corpus is absent.
+//! committed). Each test passes without checking anything when its corpus is absent, and says
+//! so on stderr, visible in a plain `cargo test` ([`shared_dir`]).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use crate::util::*;
-
-fn corpus(name: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpora")
-        .join(name);
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipping: {} is absent", p.display());
-        None
-    }
-}
 
 /// The accuracy issue's targets on the SpotSigs development split, as a regression floor.
 #[test]
 fn spotsigs_dev_pairwise_f1_and_ari_reach_097() {
-    let Some(dir) = corpus("spotsigs-dev") else {
+    let Some(dir) = shared_dir(
+        "corpora/spotsigs-dev",
+        "spotsigs_dev_pairwise_f1_and_ari_reach_097",
+        "the SpotSigs dev accuracy floor (pairwise F1 and ARI >= 0.97)",
+    ) else {
         return;
     };
     let out = run(&[
@@ -41,7 +33,11 @@ fn spotsigs_dev_pairwise_f1_and_ari_reach_097() {
 /// Every group of Reuters records with identical bodies ends in one story.
 #[test]
 fn reuters_exact_duplicate_groups_end_in_one_story() {
-    let Some(dir) = corpus("reuters21578") else {
+    let Some(dir) = shared_dir(
+        "corpora/reuters21578",
+        "reuters_exact_duplicate_groups_end_in_one_story",
+        "the 322 Reuters exact-duplicate groups each ending in one story",
+    ) else {
         return;
     };
     let out = run(&["--jsonl".as_ref(), dir.join("articles").as_os_str()]);
@@ -87,7 +83,11 @@ fn reuters_exact_duplicate_groups_end_in_one_story() {
 /// articles of two events (the story evidence must keep sibling stories apart).
 #[test]
 fn ecbplus_no_story_spans_two_events() {
-    let Some(dir) = corpus("ecbplus") else {
+    let Some(dir) = shared_dir(
+        "corpora/ecbplus",
+        "ecbplus_no_story_spans_two_events",
+        "ecbplus stories never spanning two events",
+    ) else {
         return;
     };
     let labels = std::fs::read_to_string(dir.join("labels.tsv")).unwrap();
@@ -129,4 +129,29 @@ fn ecbplus_no_story_spans_two_events() {
     assert_eq!(members, event_of.len());
     // The check means something only if some articles were joined at all.
     assert!(joined > 0, "no story has two members");
+}
+
+/// A corpus test whose corpus is absent says so in a plain `cargo test`, without
+/// `--nocapture`: this runs one of them in this test binary, pointed at a missing folder, as
+/// `cargo test` would, and reads what reaches its stderr.
+#[test]
+fn an_absent_corpus_is_reported_without_nocapture() {
+    let missing = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "corpora::ecbplus_no_story_spans_two_events"])
+        .env("NEWSDEDUP_TEST_SHARED", missing.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let want = format!(
+        "NOT RUN ecbplus_no_story_spans_two_events: ecbplus stories never spanning two events \
+         not checked, because {} is absent",
+        missing.path().join("corpora/ecbplus").display()
+    );
+    assert!(err.contains(&want), "stderr:\n{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+        "the test ran"
+    );
 }

@@ -365,17 +365,13 @@ fn missing_path_exits_2() {
 /// accuracy targets are tracked elsewhere.
 #[test]
 fn spotsigs_dev_scores_are_in_range() {
-    let corpus = std::path::Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/corpora/spotsigs-dev"
-    ));
-    if !corpus.is_dir() {
-        eprintln!(
-            "skipping spotsigs_dev_scores_are_in_range: {} is absent",
-            corpus.display()
-        );
+    let Some(corpus) = shared_dir(
+        "corpora/spotsigs-dev",
+        "spotsigs_dev_scores_are_in_range",
+        "eval's scores on SpotSigs dev (959 items, every score in range)",
+    ) else {
         return;
-    }
+    };
     let out = run(&[
         std::ffi::OsStr::new("eval"),
         "--json".as_ref(),

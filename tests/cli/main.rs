@@ -2,6 +2,7 @@
 //! small helpers in `util`.
 
 mod bad_input;
+mod charsets;
 mod containers;
 mod corpora;
 mod eval;

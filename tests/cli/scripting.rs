@@ -340,6 +340,34 @@ fn files_from_a_list_a_nul_list_and_stdin() {
     assert_eq!(run(&["-0", SEEDS]).status.code(), Some(2));
 }
 
+/// `find … -print0 | newsdedup --files-from -` without `-0` once read the whole list as one
+/// path: a single skip line, `[]` and status 0.
+#[test]
+fn a_nul_separated_list_without_dash_0_is_a_usage_error() {
+    let list: String = ["fixtures/seeds/000_0856deeb6f85966c.txt", SEEDS]
+        .iter()
+        .map(|p| format!("{p}\0"))
+        .collect();
+    let out = run_stdin(&["--files-from", "-"], list.as_bytes());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "no output on a usage error");
+    assert_eq!(
+        stderr(&out),
+        "newsdedup: error: cannot read the --files-from list <stdin>: it holds NUL bytes, so it \
+         is NUL-separated (as `find -print0` writes it): give -0 (--null) to read it\n"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("list");
+    std::fs::write(&file, &list).unwrap();
+    let out = run(&["--files-from".as_ref(), file.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("give -0"), "{}", stderr(&out));
+    // With -0 the same list is read.
+    let out = run_stdin(&["-0", "--files-from", "-"], list.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout, run(&[SEEDS]).stdout);
+}
+
 const RECORDS: &str = r#"{"id":"wire/1","text":"The harbour reopened on Monday after the storm damaged the piers and the ferry terminal, officials said. Repairs will take a month.","title":"Harbour reopens","date":"2020-01-02","url":"https://example.com/1"}
 {"id":"site/2","html":"<p>The harbour reopened on Monday after the storm damaged the piers and the ferry terminal, officials said.</p><p>Repairs will take a month.</p>"}
 not json at all
@@ -470,6 +498,46 @@ fn completions_for_every_shell_and_the_man_page() {
     );
     assert!(text.contains("newsdedup"));
     assert!(text.contains("Exit codes"));
+}
+
+/// The man page names newsdedup-COMMAND(1) for each subcommand; `newsdedup man COMMAND`
+/// prints each of them, so the references resolve once installed.
+#[test]
+fn every_page_the_man_page_names_can_be_rendered() {
+    let main = stdout(&run(&["man"]));
+    let named: Vec<&str> = main
+        .split("newsdedup\\-")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name))
+        .filter(|name| name.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    assert_eq!(named, ["normalize", "eval", "completions", "man"], "{main}");
+    for name in named {
+        let out = run(&["man", name]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let page = stdout(&out);
+        let title = format!(
+            ".TH newsdedup-{name} 1  \"newsdedup {}\" ",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(
+            page.lines().any(|l| l == title),
+            "{name}: no {title:?} in {}",
+            &page[..page.len().min(200)]
+        );
+        assert!(
+            page.contains(&format!("newsdedup\\-{name} \\-")),
+            "{name}: NAME section"
+        );
+        assert_ne!(page, main);
+    }
+    let out = run(&["man", "help"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("normalize, eval, completions, man"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -227,3 +227,40 @@ fn dates_as_evidence() {
     assert_eq!(groups(&[]), vec![s(&["a.txt"]), s(&["c.txt"])]);
     assert_eq!(groups(&["--max-days", "500"]), vec![s(&["a.txt", "c.txt"])]);
 }
+
+/// The golden file of the README's CI recipe is committed and is what the recipe's command
+/// prints today, so the recipe works from a fresh clone and cannot go stale.
+#[test]
+fn golden_seeds_output_is_current() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for line in [
+        "-o stories.json fixtures/seeds",
+        "diff -u golden/seeds.json stories.json",
+    ] {
+        assert!(
+            readme.contains(line),
+            "the README's CI recipe no longer has {line:?}"
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let stories = tmp.path().join("stories.json");
+    let stats = tmp.path().join("dedup-stats.json");
+    let out = run(&[
+        "--strict".as_ref(),
+        "--stats-json".as_ref(),
+        stats.as_os_str(),
+        "-o".as_ref(),
+        stories.as_os_str(),
+        "fixtures/seeds".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/seeds.json");
+    let want =
+        std::fs::read_to_string(&golden).unwrap_or_else(|e| panic!("{}: {e}", golden.display()));
+    assert!(
+        std::fs::read_to_string(&stories).unwrap() == want,
+        "golden/seeds.json differs from the output: when the change is meant, regenerate it \
+         with `cargo run --release -- -o golden/seeds.json fixtures/seeds`"
+    );
+}

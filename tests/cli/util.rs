@@ -195,3 +195,35 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// The folder of third-party data beside the repository (`../shared`, never committed), or
+/// `$NEWSDEDUP_TEST_SHARED` when set.
+pub fn shared_root() -> PathBuf {
+    match std::env::var_os("NEWSDEDUP_TEST_SHARED") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+    }
+}
+
+/// `rel` under [`shared_root`] (such as `corpora/ecbplus`) when it is a folder. When it is
+/// absent, the test `test` cannot make its `checks`: one line says so on the test process's
+/// stderr and the caller returns (the test passes, having checked nothing).
+///
+/// The line is written to stderr itself, not with `eprintln!`: libtest captures the print
+/// macros and shows them only with `--nocapture` (or for a failing test), so a plain
+/// `cargo test` would show every corpus test green with no sign that it did not run.
+pub fn shared_dir(rel: &str, test: &str, checks: &str) -> Option<PathBuf> {
+    use std::io::Write;
+    let p = shared_root().join(rel);
+    if p.is_dir() {
+        return Some(p);
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "NOT RUN {test}: {checks} not checked, because {} is absent (third-party data, \
+         never committed; put it there, or point NEWSDEDUP_TEST_SHARED at a folder holding \
+         {rel})",
+        p.display()
+    );
+    None
+}
