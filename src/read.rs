@@ -25,8 +25,8 @@ use crate::shingle::{self, ParagraphKey, Shingle};
 use crate::spill;
 
 /// WARC pages normalized together: enough to keep every worker busy, few enough that their
-/// raw bytes stay small (64 pages of a few hundred KB).
-const WARC_BATCH: usize = 64;
+/// raw bytes stay small (256 pages of some tens of KB; the cap is 64 MiB a record).
+const WARC_BATCH: usize = 256;
 
 /// A document after normalization and fingerprinting.
 pub struct Doc {
@@ -199,7 +199,9 @@ impl Reader<'_> {
         }
     }
 
-    /// Streams a WARC file's records, normalizing its pages a batch at a time.
+    /// Streams a WARC file's records, normalizing its pages a batch at a time on the pool
+    /// while one more thread reads and decompresses the records ahead (a bounded queue of two
+    /// batches, so memory holds a few batches of raw pages, never the file).
     fn warc(&self, file: &InputFile, records: warc::Records<input::compressed::Stream>) -> Loaded {
         let mut docs = Vec::new();
         let mut ignored = BTreeMap::new();
@@ -209,22 +211,32 @@ impl Reader<'_> {
             let pages = std::mem::take(batch);
             docs.par_extend(pages.into_par_iter().map(|p| self.page(file, p)));
         };
-        for item in records {
-            count += 1;
-            match item {
-                warc::Item::Page(p) => {
-                    batch.push(p);
-                    if batch.len() == WARC_BATCH {
-                        flush(&mut batch, &mut docs);
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(2 * WARC_BATCH);
+            scope.spawn(move || {
+                for item in records {
+                    if tx.send(item).is_err() {
+                        break;
                     }
                 }
-                warc::Item::Ignored(kind) => *ignored.entry(kind).or_insert(0) += 1,
-                warc::Item::Bad { id, reason } => docs.push(Err(Skip {
-                    path: format!("{}#{id}", file.display),
-                    reason: SkipReason::BadWarcRecord(reason),
-                })),
+            });
+            for item in rx {
+                count += 1;
+                match item {
+                    warc::Item::Page(p) => {
+                        batch.push(p);
+                        if batch.len() == WARC_BATCH {
+                            flush(&mut batch, &mut docs);
+                        }
+                    }
+                    warc::Item::Ignored(kind) => *ignored.entry(kind).or_insert(0) += 1,
+                    warc::Item::Bad { id, reason } => docs.push(Err(Skip {
+                        path: format!("{}#{id}", file.display),
+                        reason: SkipReason::BadWarcRecord(reason),
+                    })),
+                }
             }
-        }
+        });
         flush(&mut batch, &mut docs);
         Loaded::Many {
             docs,
