@@ -20,6 +20,9 @@ pub const MAX_RECORD_BYTES: u64 = 64 << 20;
 /// A header line (WARC or HTTP) may be this long.
 const MAX_LINE: usize = 64 << 10;
 
+/// A record's WARC header may be this long.
+const MAX_HEADER: u64 = 256 << 10;
+
 /// The first bytes of a WARC file (after decompression).
 pub fn looks_like_warc(head: &[u8]) -> bool {
     head.starts_with(b"WARC/")
@@ -185,9 +188,10 @@ impl<R: BufRead> Records<R> {
         let mut headers: Vec<(String, String)> = Vec::new();
         let mut line = Vec::new();
         let start = self.offset;
+        // Some(true): the header ended; Some(false): the file ended first; None: too long.
         let ended = loop {
             match self.line(&mut line) {
-                Ok(0) => break false,
+                Ok(0) => break Some(false),
                 Ok(_) => {}
                 Err(e) => {
                     self.done = true;
@@ -200,13 +204,13 @@ impl<R: BufRead> Records<R> {
             let text = String::from_utf8_lossy(&line);
             let text = text.trim_end_matches(['\r', '\n']);
             if text.is_empty() {
-                break true;
+                break Some(true);
             }
             if let Some((name, value)) = text.split_once(':') {
                 headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
             }
-            if self.offset - start > MAX_LINE as u64 * 4 {
-                break false;
+            if self.offset - start > MAX_HEADER {
+                break None;
             }
         };
         let get = |name: &str| {
@@ -219,12 +223,23 @@ impl<R: BufRead> Records<R> {
             Some(v) if !v.is_empty() => v.to_string(),
             _ => format!("record-{}", self.count),
         };
-        if !ended {
-            self.done = true;
-            return Item::Bad {
-                id,
-                reason: "truncated record (its header does not end)".into(),
-            };
+        match ended {
+            Some(true) => {}
+            Some(false) => {
+                self.done = true;
+                return Item::Bad {
+                    id,
+                    reason: "truncated record (its header does not end)".into(),
+                };
+            }
+            None => {
+                // Read past to the next version line.
+                self.quiet = true;
+                return Item::Bad {
+                    id,
+                    reason: format!("record header longer than {} KiB", MAX_HEADER >> 10),
+                };
+            }
         }
         let Some(len) = get("content-length").and_then(|v| v.parse::<u64>().ok()) else {
             // Where the record ends is unknown: read past to the next version line.
@@ -587,6 +602,37 @@ mod tests {
                 "bad x: no valid Content-Length",
                 "page urn:uuid:9",
                 "bad urn:uuid:9: truncated record (21 of 27 bytes)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_that_does_not_end_is_read_past() {
+        let ok = record(
+            "response",
+            "9",
+            "http://a/y",
+            &http("200 OK", "", b"<p>y</p>"),
+        );
+        let mut bytes = b"WARC/1.0\r\nWARC-Record-ID: <long>\r\n".to_vec();
+        for i in 0..20_000 {
+            bytes.extend_from_slice(format!("X-Filler-{i}: some value\r\n").as_bytes());
+        }
+        bytes.extend_from_slice(b"\r\nbody of the long one\r\n\r\n");
+        bytes.extend_from_slice(&ok);
+        let got: Vec<String> = items(&bytes)
+            .iter()
+            .map(|i| match i {
+                Item::Page(p) => format!("page {}", p.id),
+                Item::Ignored(k) => format!("ignored {k}"),
+                Item::Bad { id, reason } => format!("bad {id}: {reason}"),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "bad long: record header longer than 256 KiB",
+                "page urn:uuid:9"
             ]
         );
     }
