@@ -477,6 +477,18 @@ mod tests {
         Records::new(bytes).collect()
     }
 
+    /// One line per item: `page ID`, `ignored KIND` or `bad ID: REASON`.
+    fn summary(bytes: &[u8]) -> Vec<String> {
+        items(bytes)
+            .iter()
+            .map(|i| match i {
+                Item::Page(p) => format!("page {}", p.id),
+                Item::Ignored(k) => format!("ignored {k}"),
+                Item::Bad { id, reason } => format!("bad {id}: {reason}"),
+            })
+            .collect()
+    }
+
     #[test]
     fn responses_with_pages_are_pages_and_the_rest_is_counted() {
         let page = b"<html><body><p>Hello</p></body></html>";
@@ -585,17 +597,8 @@ mod tests {
         let mut cut = ok.clone();
         cut.truncate(ok.len() - 10);
         bytes.extend_from_slice(&cut);
-        let got = items(&bytes);
-        let summary: Vec<String> = got
-            .iter()
-            .map(|i| match i {
-                Item::Page(p) => format!("page {}", p.id),
-                Item::Ignored(k) => format!("ignored {k}"),
-                Item::Bad { id, reason } => format!("bad {id}: {reason}"),
-            })
-            .collect();
         assert_eq!(
-            summary,
+            summary(&bytes),
             [
                 "bad byte 0: not a WARC record (read past to the next one)",
                 "page urn:uuid:9",
@@ -620,16 +623,8 @@ mod tests {
         }
         bytes.extend_from_slice(b"\r\nbody of the long one\r\n\r\n");
         bytes.extend_from_slice(&ok);
-        let got: Vec<String> = items(&bytes)
-            .iter()
-            .map(|i| match i {
-                Item::Page(p) => format!("page {}", p.id),
-                Item::Ignored(k) => format!("ignored {k}"),
-                Item::Bad { id, reason } => format!("bad {id}: {reason}"),
-            })
-            .collect();
         assert_eq!(
-            got,
+            summary(&bytes),
             [
                 "bad long: record header longer than 256 KiB",
                 "page urn:uuid:9"
