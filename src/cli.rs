@@ -13,9 +13,12 @@ use crate::{eval, output, progress};
 
 /// Turn a folder of scraped news articles into one clean JSON record per story.
 ///
-/// Reads text dumps and raw HTML pages in any charset, normalizes them (header fields, markup,
-/// entities, site chrome), clusters the near-duplicate versions of each story, picks a canonical
-/// version and prints one JSON record per story on stdout. Skipped inputs are reported on stderr.
+/// Reads text dumps and raw HTML pages in any charset, JSON Lines records (--input jsonl) and
+/// WARC files (each HTML or text response is one article, named by its URI), any of them
+/// gzip-, zstd- or bzip2-compressed. Normalizes them (header fields, markup, entities, site
+/// chrome), clusters the versions of each story, picks a canonical version and prints one JSON
+/// record per story on stdout (or a member table, or the list of duplicates: --format).
+/// Skipped inputs are reported on stderr.
 ///
 /// Exit codes: 0 done; 1 --fail-on-duplicates found a story with several versions; 2 usage or
 /// I/O error (such as a path that does not exist); 3 --strict and some input was skipped. When
@@ -37,7 +40,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print each file's normalized article (header fields and body) as JSON: exactly what is compared.
+    /// Print each input's normalized article (path, format, header fields, body; each file, JSONL record or WARC page) as JSON: exactly what is compared.
     Normalize(NormalizeArgs),
     /// Score the stories of PATH... (or a saved output, --pred) against a gold standard.
     ///
@@ -130,8 +133,8 @@ pub struct InputArgs {
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
 
-    /// NUL-separated lists: the --files-from list (as `find -print0` writes it), and the
-    /// paths of `--format duplicates` (for `xargs -0`).
+    /// NUL-separated lists: the --files-from list (as `find -print0` writes it), and in the
+    /// main job the paths of `--format duplicates` (for `xargs -0`).
     #[arg(short = '0', long)]
     pub null: bool,
 
@@ -217,8 +220,9 @@ pub enum StoryFormat {
     Csv,
     /// The same table, tab-separated.
     Tsv,
-    /// The path of every version that is not its story's canonical one, one a line (with -0,
-    /// each ends with NUL): what to remove to keep one version per story.
+    /// The path of every near-duplicate of a story's canonical version (relation copy or
+    /// version; never a same_story write-thru or rewrite), one a line (with -0, each ends with
+    /// NUL): what to remove to keep one copy of each text.
     Duplicates,
 }
 

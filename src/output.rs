@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::canonical::Story;
+use crate::canonical::{Relation, Story};
 use crate::eval::{Prf, Scores};
 use crate::input::Skip;
 use crate::normalize::{Article, Timestamp};
@@ -144,7 +144,7 @@ pub fn record<'a>(story: &'a Story, articles: &'a [Article], no_text: bool) -> S
                     url: a.header.url.as_deref(),
                     similarity: round4(m.similarity),
                     jaccard: round4(m.jaccard),
-                    date: a.header.date(),
+                    date: a.header.date().or(a.header.fetched),
                     title: a.header.title.as_deref(),
                     relation: m.relation.name(),
                     evidence: m.link.as_ref().map(EvidenceRecord::new),
@@ -228,7 +228,11 @@ fn write_member_table<W: Write + ?Sized>(
                     "false"
                 },
                 a.header.title.as_deref().unwrap_or(""),
-                &a.header.date().map(|d| d.to_string()).unwrap_or_default(),
+                &a.header
+                    .date()
+                    .or(a.header.fetched)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
             ])?;
         }
     }
@@ -237,8 +241,10 @@ fn write_member_table<W: Write + ?Sized>(
     out.flush()
 }
 
-/// Writes the path of every member that is not its story's canonical version, each followed
-/// by a newline, or by NUL with `nul`. A path that is not UTF-8 is written as its bytes when
+/// Writes the path of every member that is a near-duplicate of its story's canonical version
+/// (relation `copy` or `version`), each followed by a newline, or by NUL with `nul`. A
+/// `same_story` member (a write-thru, an outlet's rewrite) is a different text and is never
+/// listed: the list is meant for removal. A path that is not UTF-8 is written as its bytes when
 /// `raw_paths` has them (ready for `xargs -0 rm`), else escaped as everywhere else.
 fn write_duplicates<W: Write + ?Sized>(
     out: &mut W,
@@ -249,7 +255,11 @@ fn write_duplicates<W: Write + ?Sized>(
 ) -> io::Result<()> {
     let end: &[u8] = if nul { b"\0" } else { b"\n" };
     for story in stories {
-        for m in story.members.iter().filter(|m| m.doc != story.canonical) {
+        let duplicates = story
+            .members
+            .iter()
+            .filter(|m| matches!(m.relation, Relation::Copy | Relation::Version));
+        for m in duplicates {
             let raw = raw_paths.and_then(|r| r.get(&(m.doc as usize)));
             match raw {
                 Some(p) => out.write_all(p.as_os_str().as_encoded_bytes())?,
@@ -366,6 +376,12 @@ pub fn to_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> io::Result<()>) ->
 /// Whether `path` can be written by [`to_file`]: its folder exists and is a folder (checked
 /// before a run, so a mistyped folder fails at once, not after the run).
 pub fn check_writable(path: &Path) -> io::Result<()> {
+    if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "ends with /: a folder, not a file",
+        ));
+    }
     if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(io::Error::new(
             io::ErrorKind::IsADirectory,

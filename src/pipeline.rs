@@ -316,7 +316,7 @@ enum Again {
     /// As first read, from the spill file.
     Stored(String),
     /// From the file, read and normalized again (it may have changed since).
-    Reread(Article),
+    Reread(Box<Article>),
 }
 
 impl Dropped {
@@ -328,7 +328,9 @@ impl Dropped {
             return Some(Ok(Again::Stored(text)));
         }
         Some(match again {
-            Reread::File(path) => read_again(path, article, &self.normalize).map(Again::Reread),
+            Reread::File(path) => {
+                read_again(path, article, &self.normalize).map(|a| Again::Reread(Box::new(a)))
+            }
             Reread::SpillOnly => Err(SkipReason::Unreadable(
                 "its text could not be read back from the temporary file".into(),
             )),
@@ -373,7 +375,7 @@ fn strip_templates(
                     again.as_ref()
                 }
                 Some(Ok(Again::Reread(a))) => {
-                    again = Some(a);
+                    again = Some(*a);
                     again.as_ref()
                 }
                 Some(Err(_)) => None,

@@ -262,8 +262,9 @@ impl Reader<'_> {
             |(mut article, len)| {
                 Hints {
                     title: None,
-                    date: page.date,
+                    date: None,
                     url: page.uri.clone(),
+                    fetched: page.date,
                 }
                 .apply(&mut article.header);
                 (article, len)

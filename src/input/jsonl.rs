@@ -75,6 +75,7 @@ pub fn parse_line(line: &[u8], at: &str) -> Result<Record, String> {
             title,
             date,
             url: raw.url.filter(|u| !u.trim().is_empty()),
+            fetched: None,
         },
         at: at.to_string(),
     })

@@ -87,6 +87,8 @@ pub struct Hints {
     pub date: Option<Timestamp>,
     /// Where the article was fetched: printed as the member's `url`, before the page's own.
     pub url: Option<String>,
+    /// When it was fetched (`WARC-Date`).
+    pub fetched: Option<Timestamp>,
 }
 
 impl Hints {
@@ -102,6 +104,7 @@ impl Hints {
         if self.url.is_some() {
             header.url.clone_from(&self.url);
         }
+        header.fetched = self.fetched;
     }
 }
 
@@ -261,6 +264,8 @@ pub fn open(file: &InputFile) -> Result<Opened, SkipReason> {
     match compressed::read_capped(&mut stream, MAX_DECOMPRESSED) {
         Ok(Some(bytes)) => Ok(Opened::Bytes(bytes)),
         Ok(None) => Err(SkipReason::TooLarge(MAX_DECOMPRESSED)),
+        // gzip's own messages name the member (see `compressed`); the others' do not say.
+        Err(e) if c == compressed::Compression::Gzip => Err(SkipReason::Unreadable(io_reason(&e))),
         Err(e) => Err(SkipReason::Unreadable(format!(
             "{} data: {}",
             c.name(),

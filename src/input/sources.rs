@@ -51,6 +51,12 @@ pub fn gather(
         .map(|p| (p, Origin::Argument))
         .chain(listed.iter().map(|p| (p, Origin::Listed)));
 
+    if kind == InputKind::Files && paths.iter().any(|p| is_stdin(p)) {
+        bail!(
+            "- (stdin) is read as JSON Lines records only, with --input jsonl; a list of paths \
+             on stdin is --files-from -; an article or WARC file on stdin: save it to a file first"
+        );
+    }
     let mut ex = Expander::new(exts);
     // With JSONL input, `-` is stdin; where it came among the files decides which of two
     // records with one id comes first.

@@ -68,6 +68,9 @@ pub struct Records<R: BufRead> {
     /// The next garbage is read past without a report (after a record whose length was
     /// unknown, itself reported).
     quiet: bool,
+    /// Where the last read error happened, and how many in a row happened there.
+    last_error_at: Option<u64>,
+    errors_here: u32,
     done: bool,
 }
 
@@ -90,6 +93,8 @@ impl<R: BufRead> Records<R> {
             offset: 0,
             at_version: false,
             quiet: false,
+            last_error_at: None,
+            errors_here: 0,
             done: false,
         }
     }
@@ -120,8 +125,24 @@ impl<R: BufRead> Records<R> {
         Ok(consumed)
     }
 
+    /// After a read error: reading goes on at the next record (a compressed stream resumes
+    /// after a damaged part), unless the errors do not move on (a thousand in a row at one
+    /// place: a device that fails).
+    fn read_failed(&mut self) {
+        if self.last_error_at == Some(self.offset) {
+            self.errors_here += 1;
+        } else {
+            self.last_error_at = Some(self.offset);
+            self.errors_here = 1;
+        }
+        if self.errors_here >= 1000 {
+            self.done = true;
+        }
+    }
+
     /// Reads `len` bytes into a vector, or past them when `keep` is false. Errors on a
-    /// truncated record, with the number of bytes found.
+    /// truncated record, with the number of bytes found (the end of the stream: no record
+    /// follows), and on a read error (after which reading goes on).
     fn block(&mut self, len: u64, keep: bool) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
         let read = if keep {
@@ -133,9 +154,16 @@ impl<R: BufRead> Records<R> {
         } else {
             io::copy(&mut (&mut self.reader).take(len), &mut io::sink())
         };
-        let got = read.map_err(|e| format!("cannot read: {}", super::io_reason(&e)))?;
+        let got = match read {
+            Ok(got) => got,
+            Err(e) => {
+                self.read_failed();
+                return Err(format!("cannot read: {}", super::io_reason(&e)));
+            }
+        };
         self.offset += got;
         if got < len {
+            self.done = true;
             return Err(format!("truncated record ({got} of {len} bytes)"));
         }
         Ok(out)
@@ -156,7 +184,7 @@ impl<R: BufRead> Records<R> {
                     }
                     Ok(_) => {}
                     Err(e) => {
-                        self.done = true;
+                        self.read_failed();
                         return Some(Item::Bad {
                             id: format!("byte {}", self.offset),
                             reason: format!("cannot read: {}", super::io_reason(&e)),
@@ -194,7 +222,7 @@ impl<R: BufRead> Records<R> {
                 Ok(0) => break Some(false),
                 Ok(_) => {}
                 Err(e) => {
-                    self.done = true;
+                    self.read_failed();
                     return Item::Bad {
                         id: format!("record-{}", self.count),
                         reason: format!("cannot read: {}", super::io_reason(&e)),
@@ -253,7 +281,6 @@ impl<R: BufRead> Records<R> {
         let wanted = kind == "response" || kind == "resource";
         if !wanted || len > MAX_RECORD_BYTES {
             if let Err(reason) = self.block(len, false) {
-                self.done = true;
                 return Item::Bad { id, reason };
             }
             if !wanted {
@@ -270,11 +297,19 @@ impl<R: BufRead> Records<R> {
         }
         let block = match self.block(len, true) {
             Ok(b) => b,
-            Err(reason) => {
-                self.done = true;
-                return Item::Bad { id, reason };
-            }
+            Err(reason) => return Item::Bad { id, reason },
         };
+        let uri = get("warc-target-uri")
+            .map(|u| u.trim_matches(['<', '>']).to_string())
+            .filter(|u| !u.is_empty());
+        let web = |u: &str| {
+            let scheme = u.split(':').next().unwrap_or("").to_ascii_lowercase();
+            scheme == "http" || scheme == "https"
+        };
+        // heritrix's `dns:` lookups, `whois:` and `ftp:` responses are no web pages.
+        if kind == "response" && uri.as_deref().is_some_and(|u| !web(u)) {
+            return Item::Ignored("not_http");
+        }
         let payload = if kind == "response" {
             http_payload(block)
         } else {
@@ -283,9 +318,7 @@ impl<R: BufRead> Records<R> {
         match payload {
             Ok(payload) => Item::Page(Page {
                 id,
-                uri: get("warc-target-uri")
-                    .map(|u| u.trim_matches(['<', '>']).to_string())
-                    .filter(|u| !u.is_empty()),
+                uri,
                 date: get("warc-date").and_then(dates::parse),
                 payload,
             }),

@@ -31,6 +31,10 @@ pub struct Header {
     pub source: Option<String>,
     /// The place or agency tag the lede started with (`BEIRUT`, `(CNN)`).
     pub dateline: Option<String>,
+    /// When the page was fetched (a WARC record's `WARC-Date`): printed as the member's date
+    /// when the article gives none, never used to group versions or date a story.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<Timestamp>,
     /// Where the article lives: the URL its container gave (a JSONL `url`, a WARC target URI),
     /// else the page's own (`og:url`, `<link rel="canonical">`, JSON-LD `url`).
     pub url: Option<String>,

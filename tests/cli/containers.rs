@@ -364,7 +364,7 @@ fn corrupt_and_oversized_compressed_files_are_skipped_with_their_reason() {
             ),
             (
                 shown("cut.txt.gz"),
-                "cannot read: gzip data: incomplete deflate stream".to_string()
+                "cannot read: gzip member at byte 0 of the file damaged (incomplete deflate stream, near byte 51); read on from byte 51".to_string()
             ),
         ]
     );
@@ -374,11 +374,11 @@ fn corrupt_and_oversized_compressed_files_are_skipped_with_their_reason() {
 fn duplicates_list_is_what_the_jq_recipe_gives_newline_or_nul() {
     let seeds = fixtures().join("seeds");
     let json = stories(&run(&[seeds.as_os_str()]));
-    // jq -r '.[]|.canonical as $c|.members[]|select(.path!=$c).path'
+    // jq -r '.[].members[]|select(.relation=="copy" or .relation=="version").path'
     let mut want = String::new();
     for s in &json {
         for m in s["members"].as_array().unwrap() {
-            if m["path"] != s["canonical"] {
+            if m["relation"] == "copy" || m["relation"] == "version" {
                 want.push_str(m["path"].as_str().unwrap());
                 want.push('\n');
             }
@@ -403,6 +403,25 @@ fn duplicates_list_is_what_the_jq_recipe_gives_newline_or_nul() {
     let out = run(&["-0".as_ref(), seeds.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("-0 applies to"), "{}", stderr(&out));
+}
+
+#[test]
+fn duplicates_list_never_names_a_write_thru() {
+    // The early and late versions of a wire story are one story (same_story), two texts.
+    let dir = fixtures().join("stories");
+    let json = stories(&run(&[dir.as_os_str()]));
+    let same_story: Vec<&str> = json
+        .iter()
+        .flat_map(|s| s["members"].as_array().unwrap())
+        .filter(|m| m["relation"] == "same_story")
+        .map(|m| m["path"].as_str().unwrap())
+        .collect();
+    assert!(!same_story.is_empty(), "the fixture has a write-thru");
+    let out = run(&["--format".as_ref(), "duplicates".as_ref(), dir.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0));
+    for p in same_story {
+        assert!(!stdout(&out).contains(p), "{p} listed for removal");
+    }
 }
 
 #[test]
@@ -722,4 +741,112 @@ fn a_generated_crawl_of_ten_thousand_pages_is_wholly_accounted_for() {
         stats["stories_with_versions"].as_u64().unwrap() >= 900,
         "{stats}"
     );
+}
+
+#[test]
+fn a_damaged_gzip_member_in_a_warc_gz_costs_that_record_not_the_rest() {
+    let dir = tempdir();
+    let crawl = seed_crawl();
+    let members: Vec<Vec<u8>> = crawl.records.iter().map(|r| gzip(r)).collect();
+    // The response of seed 001 (record 5: warcinfo, then request/response/metadata per page)
+    // cut in half, and bytes that are not gzip after the response of seed 002.
+    let mut bytes = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        if i == 5 {
+            bytes.extend_from_slice(&m[..m.len() / 2]);
+        } else {
+            bytes.extend_from_slice(m);
+        }
+        if i == 8 {
+            bytes.extend_from_slice(b"200 bytes of something else entirely");
+        }
+    }
+    let warc = dir.path().join("damaged.warc.gz");
+    std::fs::write(&warc, bytes).unwrap();
+    let stats = dir.path().join("stats.json");
+    let out = run(&["--stats-json".as_ref(), stats.as_os_str(), warc.as_os_str()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let names: BTreeSet<String> = member_paths(&stories(&out))
+        .into_iter()
+        .map(|p| p.split('#').next().unwrap().to_string())
+        .collect();
+    // Every seed page but 001 is read, including those after the damage.
+    for n in ["000", "002", "003", "004"] {
+        assert!(
+            names.iter().any(|p| p.contains(&format!("/{n}_"))),
+            "{n} lost: {names:?}"
+        );
+    }
+    assert!(!names.iter().any(|p| p.contains("/001_")));
+    let skips = skip_lines(&out);
+    let damage: Vec<&(String, String)> = skips
+        .iter()
+        .filter(|(_, r)| r.contains("gzip member at byte") || r.contains("not gzip data"))
+        .collect();
+    assert_eq!(damage.len(), 2, "{skips:?}");
+}
+
+#[test]
+fn the_fetch_date_is_the_last_resort_and_never_splits_a_story() {
+    let dir = tempdir();
+    // The seeds fetched in 2024, seven years after they were written: seed 002 gives no date
+    // of its own, and must not be taken for a 2024 article.
+    let plain = seed_crawl().bytes(false);
+    let late =
+        String::from_utf8_lossy(&plain).replace("WARC-Date: 2017-03-05", "WARC-Date: 2024-12-01");
+    let warc = dir.path().join("late.warc");
+    std::fs::write(&warc, late).unwrap();
+    let out = run(&[warc.as_os_str()]);
+    let s = stories(&out);
+    let cnn = s
+        .iter()
+        .find(|s| s["members"].as_array().unwrap().len() >= 4)
+        .unwrap_or_else(|| panic!("the four CNN versions are apart: {}", stdout(&out)));
+    assert_eq!(cnn["published"], "2017-03-02");
+    let dates: BTreeMap<String, serde_json::Value> = cnn["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["path"].as_str().unwrap().to_string(), m["date"].clone()))
+        .collect();
+    assert_eq!(
+        dates["https://news.example/002_a84132ea530cafa9.txt"],
+        "2024-12-01T10:00:00Z"
+    );
+}
+
+#[test]
+fn dns_records_are_counted_not_skipped_and_stdin_is_a_clear_usage_error() {
+    let dir = tempdir();
+    let mut c = Crawl::new();
+    c.other(record(
+        "response",
+        "dns",
+        "dns:news.example",
+        b"20261201000000\nnews.example. 300 IN A 192.0.2.1\n",
+    ));
+    let body = std::fs::read(fixtures().join("seeds/004_2e2aca06f62381f0.txt")).unwrap();
+    c.page("p", "https://news.example/a", "text/plain", &body);
+    let warc = dir.path().join("h.warc");
+    std::fs::write(&warc, c.bytes(false)).unwrap();
+    let stats = dir.path().join("stats.json");
+    let out = run(&[
+        "--strict".as_ref(),
+        "--stats-json".as_ref(),
+        stats.as_os_str(),
+        warc.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(read_json(&stats)["warc_records_ignored"]["not_http"], 1);
+
+    let out = run_stdin(&["-"], b"some article text");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--input jsonl"), "{}", stderr(&out));
+    let out = run(&[
+        "-o".as_ref(),
+        dir.path().join("out/").as_os_str(),
+        warc.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot write -o"), "{}", stderr(&out));
 }
