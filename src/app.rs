@@ -69,6 +69,15 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     args.check().map_err(|e| anyhow!(e))?;
     let cfg = args.config();
     let report = args.reporting();
+    if cfg.input == input::InputKind::Files && report.notes {
+        for p in cfg.paths.iter().filter(|p| looks_like_jsonl(p)) {
+            eprintln!(
+                "newsdedup: note: {} looks like JSON Lines: it is read as one article; give \
+                 --input jsonl to read its records",
+                input::shown(p)
+            );
+        }
+    }
     // Checked before any input is read: a run of an hour must not end in "cannot write".
     for (flag, path) in [("-o", &report.output), ("--stats-json", &report.stats_json)] {
         if let Some(p) = path {
@@ -132,6 +141,20 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     drop(stats);
     std::mem::forget(outcome);
     Ok(code)
+}
+
+/// A file named `*.jsonl` or `*.ndjson` (compressed or not).
+fn looks_like_jsonl(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase());
+    name.is_some_and(|n| {
+        let n = [".gz", ".zst", ".bz2"]
+            .iter()
+            .find_map(|s| n.strip_suffix(s))
+            .unwrap_or(&n);
+        n.ends_with(".jsonl") || n.ends_with(".ndjson")
+    }) && path.is_file()
 }
 
 fn normalize(args: &NormalizeArgs) -> anyhow::Result<u8> {

@@ -850,3 +850,23 @@ fn dns_records_are_counted_not_skipped_and_stdin_is_a_clear_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("cannot write -o"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_jsonl_file_read_as_an_article_gets_a_note() {
+    let dir = tempdir();
+    let dump = dir.path().join("dump.jsonl.gz");
+    std::fs::write(
+        &dump,
+        gzip(b"{\"id\": 1, \"text\": \"A line of text about the harbour.\"}\n"),
+    )
+    .unwrap();
+    let out = run(&[dump.as_os_str()]);
+    assert!(
+        stderr(&out)
+            .contains("looks like JSON Lines: it is read as one article; give --input jsonl"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["--input".as_ref(), "jsonl".as_ref(), dump.as_os_str()]);
+    assert!(!stderr(&out).contains("note"), "{}", stderr(&out));
+}
