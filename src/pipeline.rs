@@ -23,9 +23,10 @@ pub struct Outcome {
     pub stories: Vec<Story>,
     /// Inputs that did not become articles, in input order.
     pub skipped: Vec<Skip>,
-    /// Canonical versions whose text, dropped beyond `--text-memory` and not kept in the spill
-    /// file (`--no-spill`, or it could not be written), could not be read again for the
-    /// output: the file changed or vanished during the run. One line each, naming the file.
+    /// One line each, naming the input: HTML pages cut at `--max-html-mib`, and canonical
+    /// versions whose text, dropped beyond `--text-memory` and not kept in the spill file
+    /// (`--no-spill`, or it could not be written), could not be read again for the output (the
+    /// file changed or vanished during the run).
     pub warnings: Vec<String>,
     /// Arguments that do not exist.
     pub missing_args: usize,
