@@ -309,21 +309,10 @@ impl NormalizeArgs {
             return Err("-0 applies to a --files-from list, which is not given".into());
         }
         let mut cfg = Config::new(self.paths.clone());
-        cfg.input = self.input.input;
-        cfg.files_from = self.input.files_from.clone().map(|path| FileList {
-            path,
-            nul: self.input.null,
-        });
-        cfg.exts = if cfg.input == InputKind::Jsonl && self.ext == DEFAULT_EXT {
-            ExtFilter::parse(JSONL_EXT)
-        } else {
-            ExtFilter::parse(&self.ext)
-        };
+        cfg.exts = ExtFilter::parse(&self.ext);
+        self.input.apply(&mut cfg, &self.ext);
         cfg.normalize.max_html_bytes = usize::from(self.max_html_mib) << 20;
-        cfg.threads = self
-            .threads
-            .filter(|&n| n > 0)
-            .unwrap_or_else(default_threads);
+        cfg.threads = threads(self.threads);
         Ok(cfg)
     }
 }
@@ -406,6 +395,26 @@ impl EvalArgs {
     }
 }
 
+/// `-j N`: N workers, else (none or 0) the available cores.
+fn threads(n: Option<usize>) -> usize {
+    n.filter(|&n| n > 0).unwrap_or_else(default_threads)
+}
+
+impl InputArgs {
+    /// Sets what is read: the input kind, the `--files-from` list, and with `--input jsonl`
+    /// and `--ext` (`ext`) at its default, the JSON Lines extensions.
+    fn apply(&self, cfg: &mut Config, ext: &str) {
+        cfg.input = self.input;
+        cfg.files_from = self.files_from.clone().map(|path| FileList {
+            path,
+            nul: self.null,
+        });
+        if self.input == InputKind::Jsonl && ext == DEFAULT_EXT {
+            cfg.exts = ExtFilter::parse(JSONL_EXT);
+        }
+    }
+}
+
 fn unit_interval(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
     if (0.0..=1.0).contains(&v) {
@@ -420,10 +429,7 @@ impl PipelineArgs {
     pub fn config(&self, paths: Vec<PathBuf>) -> Config {
         let mut cfg = Config::new(paths);
         cfg.exts = ExtFilter::parse(&self.ext);
-        cfg.threads = self
-            .threads
-            .filter(|&n| n > 0)
-            .unwrap_or_else(default_threads);
+        cfg.threads = threads(self.threads);
         cfg.shingle_k = usize::from(self.shingle_size);
         cfg.text_memory = self.text_memory.saturating_mul(1 << 20);
         cfg.spill = !self.no_spill;
@@ -443,14 +449,7 @@ impl RunArgs {
     pub fn config(&self) -> Config {
         let mut cfg = self.pipeline.config(self.paths.clone());
         cfg.canonical = self.canonical;
-        cfg.input = self.input.input;
-        cfg.files_from = self.input.files_from.clone().map(|path| FileList {
-            path,
-            nul: self.input.null,
-        });
-        if cfg.input == InputKind::Jsonl && self.pipeline.ext == DEFAULT_EXT {
-            cfg.exts = ExtFilter::parse(JSONL_EXT);
-        }
+        self.input.apply(&mut cfg, &self.pipeline.ext);
         cfg
     }
 

@@ -414,44 +414,31 @@ fn http_payload(block: Vec<u8>) -> Result<Vec<u8>, Refusal> {
             body = joined;
         }
     }
-    match encoding.as_deref() {
-        None | Some("" | "identity" | "none") => Ok(body),
-        Some("gzip" | "x-gzip" | "deflate" | "zstd" | "bzip2")
-            if compressed::Compression::sniff(&body).is_none() && !body.starts_with(&[0x78]) =>
-        {
-            // Already decoded by the crawler, header kept.
-            Ok(body)
-        }
+    let (name, stream) = match encoding.as_deref() {
+        None | Some("" | "identity" | "none") => return Ok(body),
         Some("deflate") if body.starts_with(&[0x78]) => {
-            let mut out = Vec::new();
-            let read = flate2::read::ZlibDecoder::new(body.as_slice())
-                .take(MAX_RECORD_BYTES + 1)
-                .read_to_end(&mut out);
-            finish_decoded(read.map(|_| out), "deflate")
+            let zlib = flate2::read::ZlibDecoder::new(io::Cursor::new(body));
+            let stream: compressed::Stream = Box::new(io::BufReader::new(zlib));
+            ("deflate", Ok(stream))
         }
-        Some(name @ ("gzip" | "x-gzip" | "zstd" | "bzip2")) => {
-            let decoded = compressed::open(io::Cursor::new(body)).and_then(|(mut s, _)| {
-                let mut out = Vec::new();
-                (&mut s)
-                    .take(MAX_RECORD_BYTES + 1)
-                    .read_to_end(&mut out)
-                    .map(|_| out)
-            });
-            finish_decoded(decoded, name)
+        // Recognized by its first bytes: a body the crawler already decoded (header kept)
+        // passes as it is.
+        Some(name @ ("gzip" | "x-gzip" | "deflate" | "zstd" | "bzip2")) => (
+            name,
+            compressed::open(io::Cursor::new(body)).map(|(s, _)| s),
+        ),
+        Some(other) => {
+            return Err(Refusal::Bad(format!(
+                "HTTP content encoding {other:?} is not supported"
+            )));
         }
-        Some(other) => Err(Refusal::Bad(format!(
-            "HTTP content encoding {other:?} is not supported"
-        ))),
-    }
-}
-
-fn finish_decoded(read: io::Result<Vec<u8>>, name: &str) -> Result<Vec<u8>, Refusal> {
-    match read {
-        Ok(out) if out.len() as u64 > MAX_RECORD_BYTES => Err(Refusal::Bad(format!(
+    };
+    match stream.and_then(|mut s| compressed::read_capped(&mut s, MAX_RECORD_BYTES)) {
+        Ok(Some(out)) => Ok(out),
+        Ok(None) => Err(Refusal::Bad(format!(
             "{name} body decodes to more than {} MiB",
             MAX_RECORD_BYTES >> 20
         ))),
-        Ok(out) => Ok(out),
         Err(e) => Err(Refusal::Bad(format!(
             "{name} body cannot be decoded: {}",
             super::io_reason(&e)
