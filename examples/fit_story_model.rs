@@ -32,7 +32,7 @@ use newsdedup::cluster::{self, Group};
 use newsdedup::config::Config;
 use newsdedup::pipeline::{self, Prepared};
 use newsdedup::story::features::{FEATURE_NAMES, FEATURES};
-use newsdedup::story::model::{self, Model};
+use newsdedup::story::model::Model;
 use newsdedup::story::{self, Scoring};
 
 const FOLDS: u64 = 5;
@@ -246,7 +246,7 @@ fn fit_examples(train: &[&Example], lambda: f64) -> [f64; FEATURES] {
     let xs: Vec<[f64; FEATURES]> = train.iter().map(|e| e.x).collect();
     let ys: Vec<bool> = train.iter().map(|e| e.y == Some(true)).collect();
     let ws: Vec<f64> = train.iter().map(|e| e.weight).collect();
-    model::fit(&xs, &ys, &ws, lambda)
+    newsdedup::logistic::fit(&xs, &ys, &ws, lambda)
 }
 
 fn prf(tp: u64, pred: u64, gold: u64) -> (f64, f64, f64) {

@@ -17,6 +17,7 @@ pub mod config;
 pub mod eval;
 pub mod evidence;
 pub mod input;
+pub mod logistic;
 pub mod minhash;
 pub mod normalize;
 pub mod output;

@@ -6,6 +6,7 @@
 
 pub mod chrome;
 pub mod dates;
+pub mod edges;
 pub mod header;
 pub mod html;
 pub mod markup;
@@ -106,17 +107,21 @@ pub fn detect_format(text: &str) -> Format {
 }
 
 /// Limits of normalization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
     /// An HTML page longer than this is cut to its first bytes before parsing (the article
     /// is reported as `truncated`).
     pub max_html_bytes: usize,
+    /// The model that trims chrome from either end of an HTML body; `None` keeps every line
+    /// (the fitting example reads the lines so).
+    pub edges: Option<edges::Model>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             max_html_bytes: html::MAX_HTML_BYTES,
+            edges: Some(edges::SHIPPED),
         }
     }
 }
@@ -140,7 +145,11 @@ pub fn normalize_with(path: &str, text: &str, opts: &Options) -> Article {
             Format::Newswire => newswire::extract(text, &mut header),
         };
         let lines = chrome::remove(chrome::cut_tail(lines));
-        header::extract(lines, &mut header)
+        let lines = header::extract(lines, &mut header);
+        match opts.edges {
+            Some(model) if format == Format::Html => edges::trim(lines, &model),
+            _ => lines,
+        }
     });
     header::tidy_authors(&mut header.authors);
     header::tidy_source(&mut header.source);
