@@ -127,10 +127,35 @@ impl Titles<'_> {
     /// What document `d`'s title is: `None` for a site or section name, else whether it is a
     /// headline (long enough to have a headline key) or a shorter title.
     fn headline(&self, d: u32) -> Option<bool> {
-        match self.keys.get(d as usize).and_then(|e| e.title_key) {
+        match self.key(d) {
             Some(k) if self.site_names.contains(&k) => None,
             key => Some(key.is_some()),
         }
+    }
+
+    /// Document `d`'s headline key (its normalized headline), if it has a headline.
+    fn key(&self, d: u32) -> Option<u32> {
+        self.keys.get(d as usize).and_then(|e| e.title_key)
+    }
+
+    /// The headline key that two or more of `docs` carry, more of them than carry the
+    /// canonical's (ties: the smaller key); site and section names are not counted.
+    fn most_carried(&self, docs: impl Iterator<Item = u32>, canonical: u32) -> Option<u32> {
+        let mut counts: HashMap<u32, usize> = HashMap::new();
+        for d in docs {
+            if let Some(k) = self.key(d).filter(|k| !self.site_names.contains(k)) {
+                *counts.entry(k).or_default() += 1;
+            }
+        }
+        let own = self
+            .key(canonical)
+            .and_then(|k| counts.get(&k).copied())
+            .unwrap_or(0);
+        counts
+            .into_iter()
+            .filter(|&(_, n)| n >= 2 && n > own)
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(k, _)| k)
     }
 }
 
@@ -230,18 +255,32 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
 
     let headers = || members.iter().map(|m| &articles[m.doc as usize].header);
     let canon_header = &articles[canonical as usize].header;
-    // The canonical's headline, else the headline most members carry; a site or section name
-    // ("Brandon Sun Online") is never a story's title, and a title too short to be a headline
-    // ("Metro Bulletin") is taken only when no member has a headline.
+    // The headline most members carry when two or more carry it and the canonical's is
+    // carried by fewer (one page's title can be its site's name, too rare in the corpus to be
+    // known as one: "Times-News: Magicvalley.com, Twin Falls, ID"); else the canonical's
+    // headline, else the headline most members carry. A site or section name ("Brandon Sun
+    // Online") is never a story's title, and a title too short to be a headline ("Metro
+    // Bulletin") is taken only when no member has a headline.
     let title_of = |d: u32, headline: bool| {
         (titles.headline(d) == Some(headline))
             .then(|| articles[d as usize].header.title.clone())
             .flatten()
     };
-    let title = [true, false].into_iter().find_map(|headline| {
-        title_of(canonical, headline)
-            .or_else(|| most_common(members.iter().filter_map(|m| title_of(m.doc, headline))))
-    });
+    let title = titles
+        .most_carried(members.iter().map(|m| m.doc), canonical)
+        .and_then(|key| {
+            let holders = members
+                .iter()
+                .filter(|m| titles.key(m.doc) == Some(key) && titles.headline(m.doc).is_some());
+            most_common(holders.filter_map(|m| title_of(m.doc, true)))
+        })
+        .or_else(|| {
+            [true, false].into_iter().find_map(|headline| {
+                title_of(canonical, headline).or_else(|| {
+                    most_common(members.iter().filter_map(|m| title_of(m.doc, headline)))
+                })
+            })
+        });
     // Dates near the story's own: the canonical's date, else the members' median date. One
     // member with a wrong date (a copyright year, an archive stamp) cannot move the story's.
     let mut own: Vec<Timestamp> = headers().filter_map(|h| h.date()).collect();
@@ -434,6 +473,62 @@ mod tests {
             stories[2].title.as_deref(),
             Some("Harbour reopens after the storm"),
             "a headline before a two-word title"
+        );
+    }
+
+    #[test]
+    fn a_headline_most_members_carry_beats_the_canonicals_lone_title() {
+        let titled = |path: &str, title: &str| Article {
+            header: Header {
+                title: Some(title.into()),
+                ..Header::default()
+            },
+            ..article(path, "x", "2017-03-03", &[])
+        };
+        let articles = vec![
+            // The canonical (most text) carries its site's name, known nowhere else.
+            titled("a.txt", "Times-News: Twin Falls, Idaho"),
+            titled("b.txt", "Pilots in Ky. crash violated rules"),
+            titled("c.txt", "PILOTS IN KY. CRASH VIOLATED RULES"),
+            titled("d.txt", "Pilots in Ky. crash violated rules"),
+            // A story of two: the canonical's own headline stays.
+            titled("e.txt", "Harbour reopens after the storm"),
+            titled("f.txt", "Storm damage closes the harbour"),
+        ];
+        let shingles = vec![
+            vec![1, 2, 3, 4],
+            vec![1, 2],
+            vec![1, 3],
+            vec![2, 3],
+            vec![8, 9, 10],
+            vec![8, 9],
+        ];
+        let evidence: Vec<Evidence> = articles.iter().map(crate::evidence::of).collect();
+        let site_names = HashSet::new();
+        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let versions = Versions {
+            articles: &articles,
+            body_hashes: &hashes,
+            shingles: &shingles,
+            titles: Titles {
+                keys: &evidence,
+                site_names: &site_names,
+            },
+        };
+        let groups = [
+            Group::new(vec![0, 1, 2, 3], &shingles),
+            Group::new(vec![4, 5], &shingles),
+        ];
+        let stories = build(&groups, versions, CanonicalRule::Coverage);
+        assert_eq!(stories[0].canonical, 0);
+        assert_eq!(
+            stories[0].title.as_deref(),
+            Some("Pilots in Ky. crash violated rules")
+        );
+        assert_eq!(stories[1].canonical, 4);
+        assert_eq!(
+            stories[1].title.as_deref(),
+            Some("Harbour reopens after the storm")
         );
     }
 
