@@ -12,7 +12,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::cluster::Group;
 use crate::evidence::Evidence;
-use crate::normalize::{Article, Timestamp};
+use crate::normalize::{Article, Timestamp, header};
 use crate::shingle::Shingle;
 use crate::verify::similarity;
 
@@ -296,16 +296,10 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
         .source
         .clone()
         .or_else(|| most_common(headers().filter_map(|h| h.source.clone())));
-    let mut authors: Vec<String> = Vec::new();
-    for a in canon_header
-        .authors
-        .iter()
-        .chain(headers().flat_map(|h| h.authors.iter()))
-    {
-        if !authors.iter().any(|x| x.eq_ignore_ascii_case(a)) {
-            authors.push(a.clone());
-        }
-    }
+    // One byline, never a union (on a story of a hundred pages, a union gathers every site's
+    // template names): as for the title, the byline most members carry when two or more carry
+    // it and fewer carry the canonical's, else the canonical's, else the most carried.
+    let authors = byline(&canon_header.authors, headers().map(|h| &h.authors));
     Story {
         id: story_id(group, body_hashes),
         canonical,
@@ -315,6 +309,53 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
         updated,
         source,
         authors,
+    }
+}
+
+/// The story's byline from the canonical's and the members' (see `build_one`). A byline naming
+/// a person (two words or more, not an outlet's name) comes before one naming only outlets or
+/// single words (`CBS`, `CBSNews`, `Administrator`), whatever their counts; but a byline only
+/// one member carries does not replace the canonical's own. Bylines are
+/// compared ignoring case; ties go to the first met.
+fn byline<'a>(
+    canonical: &'a [String],
+    lists: impl Iterator<Item = &'a Vec<String>> + Clone,
+) -> Vec<String> {
+    let person = |l: &[String]| {
+        l.iter()
+            .any(|a| a.split_whitespace().nth(1).is_some() && !header::is_outlet(a))
+    };
+    let any_person = person(canonical) || lists.clone().any(|l| person(l));
+    let allowed = |l: &[String]| !l.is_empty() && (!any_person || person(l));
+    let own_byline = canonical;
+    let canonical: &[String] = if allowed(canonical) { canonical } else { &[] };
+    let key = |l: &[String]| -> Vec<String> { l.iter().map(|a| a.to_lowercase()).collect() };
+    let mut counts: Vec<(&Vec<String>, Vec<String>, usize)> = Vec::new();
+    for list in lists.filter(|l| allowed(l)) {
+        let k = key(list);
+        match counts.iter_mut().find(|(_, known, _)| *known == k) {
+            Some(entry) => entry.2 += 1,
+            None => counts.push((list, k, 1)),
+        }
+    }
+    let own_key = key(canonical);
+    let own = counts
+        .iter()
+        .find(|(_, k, _)| *k == own_key)
+        .map_or(0, |c| c.2);
+    let mut best: Option<(&Vec<String>, usize)> = None;
+    for &(list, _, n) in &counts {
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((list, n));
+        }
+    }
+    match best {
+        Some((list, n)) if n >= 2 && n > own => list.clone(),
+        _ if !canonical.is_empty() => canonical.to_vec(),
+        // One member's byline alone does not outweigh the canonical's own, even an outlet's.
+        _ if !own_byline.is_empty() => own_byline.to_vec(),
+        Some((list, _)) => list.clone(),
+        None => Vec::new(),
     }
 }
 
@@ -567,5 +608,27 @@ mod tests {
         let hashes = [body_hash("one"), body_hash("two")];
         assert_eq!(story_id(&[0, 1], &hashes), story_id(&[1, 0], &hashes));
         assert_ne!(story_id(&[0], &hashes), story_id(&[1], &hashes));
+    }
+
+    #[test]
+    fn the_byline_is_one_list_and_one_members_template_name_does_not_win() {
+        let v = |names: &[&str]| -> Vec<String> { names.iter().map(|s| s.to_string()).collect() };
+        let lawless = v(&["Jill Lawless"]);
+        let template = v(&["Andrew Bunker", "Stephan Bergen"]);
+        let members = [
+            lawless.clone(),
+            v(&["JILL LAWLESS"]),
+            lawless.clone(),
+            template,
+        ];
+        // Carried by three members, a person: beats the canonical's outlet.
+        assert_eq!(byline(&v(&["CBS"]), members.iter()), lawless);
+        // One member's name does not replace the canonical's own byline, even an outlet's.
+        let one = [v(&["Maureen Farrell"])];
+        assert_eq!(byline(&v(&["ABC News"]), one.iter()), v(&["ABC News"]));
+        assert_eq!(byline(&v(&["Lisa Leff"]), one.iter()), v(&["Lisa Leff"]));
+        // Without a byline of its own, the canonical takes the members'.
+        assert_eq!(byline(&[], one.iter()), v(&["Maureen Farrell"]));
+        assert_eq!(byline(&[], [].iter()), Vec::<String>::new());
     }
 }

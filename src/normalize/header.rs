@@ -550,7 +550,9 @@ fn words_lower(s: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-fn is_outlet(s: &str) -> bool {
+/// Whether a byline part names an outlet (`CBS`, `ABC News`, `The Associated Press`), not a
+/// person: all capitals, or a word such as news, press, times, of five words at most.
+pub fn is_outlet(s: &str) -> bool {
     let all_caps = s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase);
     s.split_whitespace().count() <= 5
         && (all_caps || words_lower(s).any(|w| OUTLET_WORDS.contains(&w.as_str())))
