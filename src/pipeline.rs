@@ -321,6 +321,16 @@ enum Again {
 }
 
 impl Dropped {
+    /// No body of `n` documents dropped: all are in memory.
+    pub fn in_memory(n: usize, normalize: normalize::Options) -> Dropped {
+        Dropped {
+            reread: vec![None; n],
+            spilled: vec![None; n],
+            spill: None,
+            normalize,
+        }
+    }
+
     /// The body of article `d` if it was dropped (`None` if it is in memory).
     fn body(&self, d: usize, article: &Article) -> Option<Result<Again, SkipReason>> {
         let again = self.reread[d].as_ref()?;
