@@ -110,7 +110,7 @@ fn article_strategy() -> impl Strategy<Value = String> {
 }
 
 /// Cases per property: 64, or `PROPTEST_CASES`.
-fn cases(default: u32) -> u32 {
+pub fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
