@@ -86,7 +86,7 @@ fn run_in_pool(
     let _lock = store::lock(dir)?;
     let mut stats = Stats::default();
     let mut clock = Instant::now();
-    progress.stage("index", None);
+    progress.stage("index load", None);
     let old = store::load(dir)?.unwrap_or_else(|| store::Stored {
         max_html_bytes: cfg.normalize.max_html_bytes as u64,
         ..store::Stored::default()
@@ -260,14 +260,14 @@ fn run_in_pool(
     }
     docs.dropped = pipeline::Dropped::in_memory(docs.articles.len(), cfg.normalize);
     stats.articles = docs.articles.len();
-    pipeline::lap(&mut stats, "index merge", &mut clock);
+    pipeline::lap(&mut stats, "index merge+fingerprint", &mut clock);
 
     let floor = cfg.cluster.verify_floor();
     let prepared =
         pipeline::corpus_stages(docs, cfg, floor, progress, stats, gathered.missing_args);
     progress.stage("cluster", None);
     let mut outcome = pipeline::finish(prepared, &cfg.cluster, cfg.canonical);
-    let clock = Instant::now();
+    let mut clock = Instant::now();
 
     let old_of: Vec<Option<&str>> = meta.iter().map(|m| m.1.as_deref()).collect();
     let added: Vec<bool> = meta.iter().map(|m| m.2).collect();
@@ -301,6 +301,7 @@ fn run_in_pool(
         })
         .collect();
     let changed = is_changed.iter().filter(|&&c| c).count();
+    pipeline::lap(&mut outcome.stats, "index ids", &mut clock);
     let entries_changed = removed > 0 || read_again > 0;
     if changed > 0 || entries_changed || !gone.is_empty() {
         let mut story_of = vec![""; outcome.articles.len()];
@@ -309,16 +310,16 @@ fn run_in_pool(
                 story_of[m.doc as usize] = &s.id;
             }
         }
-        let entries = outcome
+        let entries: Vec<store::EntryRef> = outcome
             .articles
             .iter()
             .zip(&meta)
             .enumerate()
-            .map(|(d, (a, m))| store::Entry {
-                article: a.clone(),
-                raw_path: outcome.raw_paths.get(&d).cloned(),
+            .map(|(d, (a, m))| store::EntryRef {
+                article: a,
+                raw_path: outcome.raw_paths.get(&d).map(PathBuf::as_path),
                 content_hash: m.0,
-                story: story_of[d].to_string(),
+                story: story_of[d],
             })
             .collect();
         old_stories = outcome
@@ -327,12 +328,12 @@ fn run_in_pool(
             .zip(&hashes)
             .map(|(s, h)| (s.id.clone(), *h))
             .collect();
-        let stored = store::Stored {
-            max_html_bytes: cfg.normalize.max_html_bytes as u64,
-            entries,
-            stories: old_stories,
-        };
-        store::save(dir, &stored)?;
+        store::save(
+            dir,
+            cfg.normalize.max_html_bytes as u64,
+            &entries,
+            &old_stories,
+        )?;
     }
     let mut gone = gone;
     gone.sort();
@@ -342,8 +343,7 @@ fn run_in_pool(
     } else {
         history
     };
-    outcome.stats.stages.push(("index save", clock.elapsed()));
-    outcome.stats.peak_rss_kib.push(pipeline::peak_rss_kib());
+    pipeline::lap(&mut outcome.stats, "index save", &mut clock);
     Ok(Update {
         outcome,
         history,

@@ -87,6 +87,27 @@ pub struct Entry {
     pub story: String,
 }
 
+/// An article to store, borrowed (the run's articles are not copied to be saved).
+#[derive(Debug, Clone, Copy)]
+pub struct EntryRef<'a> {
+    pub article: &'a Article,
+    pub raw_path: Option<&'a Path>,
+    pub content_hash: u64,
+    pub story: &'a str,
+}
+
+impl Entry {
+    /// This entry, borrowed.
+    pub fn as_ref(&self) -> EntryRef<'_> {
+        EntryRef {
+            article: &self.article,
+            raw_path: self.raw_path.as_deref(),
+            content_hash: self.content_hash,
+            story: &self.story,
+        }
+    }
+}
+
 /// What an index holds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stored {
@@ -220,14 +241,18 @@ fn decode_chunk(n: u32, frame: &[u8]) -> Result<Vec<Entry>, Bad> {
     Ok(entries)
 }
 
-/// Writes `stored` as the index of `dir`: to a new file, flushed to disk, then renamed over
-/// the old one (and the folder flushed), so a crash at any point leaves the old index or the
-/// new one, whole. The caller holds the lock.
-pub fn save(dir: &Path, stored: &Stored) -> anyhow::Result<()> {
+/// Writes the index of `dir` (`entries` in path order, `stories` as in [`Stored`]): to a new
+/// file, flushed to disk, then renamed over the old one (and the folder flushed), so a crash
+/// at any point leaves the old index or the new one, whole. The caller holds the lock.
+pub fn save(
+    dir: &Path,
+    max_html_bytes: u64,
+    entries: &[EntryRef],
+    stories: &BTreeMap<String, u64>,
+) -> anyhow::Result<()> {
     let new = dir.join(NEW_FILE);
     let target = dir.join(FILE);
-    let chunks: Vec<(u32, Vec<u8>)> = stored
-        .entries
+    let chunks: Vec<(u32, Vec<u8>)> = entries
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut plain = Vec::new();
@@ -250,16 +275,16 @@ pub fn save(dir: &Path, stored: &Stored) -> anyhow::Result<()> {
         };
         put(MAGIC)?;
         put(&VERSION.to_le_bytes())?;
-        put(&stored.max_html_bytes.to_le_bytes())?;
-        put(&(stored.entries.len() as u64).to_le_bytes())?;
+        put(&max_html_bytes.to_le_bytes())?;
+        put(&(entries.len() as u64).to_le_bytes())?;
         for (n, frame) in &chunks {
             put(&n.to_le_bytes())?;
             put(&(frame.len() as u64).to_le_bytes())?;
             put(frame)?;
         }
         let mut tail = Vec::new();
-        tail.extend((stored.stories.len() as u64).to_le_bytes());
-        for (id, hash) in &stored.stories {
+        tail.extend((stories.len() as u64).to_le_bytes());
+        for (id, hash) in stories {
             put_str(&mut tail, id);
             tail.extend(hash.to_le_bytes());
         }
@@ -315,10 +340,10 @@ fn put_time(out: &mut Vec<u8>, t: &Option<Timestamp>) {
 }
 
 /// One article's bytes inside a chunk.
-fn put_entry(out: &mut Vec<u8>, e: &Entry) {
-    let a = &e.article;
+fn put_entry(out: &mut Vec<u8>, e: &EntryRef) {
+    let a = e.article;
     put_str(out, &a.path);
-    match &e.raw_path {
+    match e.raw_path {
         Some(p) => {
             out.push(1);
             put_bytes(out, p.as_os_str().as_encoded_bytes());
@@ -326,7 +351,7 @@ fn put_entry(out: &mut Vec<u8>, e: &Entry) {
         None => out.push(0),
     }
     out.extend(e.content_hash.to_le_bytes());
-    put_str(out, &e.story);
+    put_str(out, e.story);
     out.push(match a.format {
         Format::Text => 0,
         Format::Html => 1,
@@ -509,11 +534,16 @@ mod tests {
         }
     }
 
+    fn save_all(dir: &Path, stored: &Stored) {
+        let refs: Vec<EntryRef> = stored.entries.iter().map(Entry::as_ref).collect();
+        save(dir, stored.max_html_bytes, &refs, &stored.stories).unwrap();
+    }
+
     #[test]
     fn round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let stored = sample();
-        save(dir.path(), &stored).unwrap();
+        save_all(dir.path(), &stored);
         assert_eq!(load(dir.path()).unwrap(), Some(stored));
         assert!(!dir.path().join(NEW_FILE).exists());
     }
@@ -521,7 +551,7 @@ mod tests {
     #[test]
     fn every_truncation_and_flip_is_a_named_error() {
         let dir = tempfile::tempdir().unwrap();
-        save(dir.path(), &sample()).unwrap();
+        save_all(dir.path(), &sample());
         let good = fs::read(dir.path().join(FILE)).unwrap();
         let check = |bytes: &[u8]| {
             let d = tempfile::tempdir().unwrap();
@@ -544,7 +574,7 @@ mod tests {
     #[test]
     fn another_version_is_refused_by_name() {
         let dir = tempfile::tempdir().unwrap();
-        save(dir.path(), &sample()).unwrap();
+        save_all(dir.path(), &sample());
         let mut bytes = fs::read(dir.path().join(FILE)).unwrap();
         bytes[16..20].copy_from_slice(&7u32.to_le_bytes());
         fs::write(dir.path().join(FILE), &bytes).unwrap();
