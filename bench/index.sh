@@ -4,11 +4,12 @@
 #   plain run over A ∪ B; plain run over A; first --index run over A (the build);
 #   --index run adding B to the index of A (on a copy of it, so it can be repeated).
 # Usage: bench/index.sh CORPUS [WORKDIR]   (e.g. bench/index.sh bench/out/gen100k /tmp/ixbench)
-# Needs a release build: cargo build --release (CARGO_TARGET_DIR respected).
+# Needs a release build: cargo build --release (CARGO_TARGET_DIR respected), or the binary in
+# $NEWSDEDUP.
 set -euo pipefail
 corpus=${1:?usage: bench/index.sh CORPUS [WORKDIR]}
 work=${2:-$(mktemp -d)}
-bin=${CARGO_TARGET_DIR:-target}/release/newsdedup
+bin=${NEWSDEDUP:-${CARGO_TARGET_DIR:-target}/release/newsdedup}
 mkdir -p "$work"
 find "$corpus" -type f \( -name '*.txt' -o -name '*.html' \) | sort > "$work/all.list"
 awk 'NR % 100 != 0' "$work/all.list" > "$work/a.list"

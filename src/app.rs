@@ -91,7 +91,7 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
         }
     }
     let bar = progress::Bar::new(report.progress, report.color);
-    let (outcome, history) = match &cfg.index {
+    let (outcome, history, pending) = match &cfg.index {
         Some(settings) => {
             let update = index::run(&cfg, settings, &bar);
             bar.finish();
@@ -99,12 +99,18 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
             if report.notes {
                 report_index(&update, settings);
             }
-            (update.outcome, Some(update.history))
+            let index::Update {
+                outcome,
+                history,
+                pending,
+                ..
+            } = update;
+            (outcome, Some(history), pending)
         }
         None => {
             let outcome = pipeline::run_with(&cfg, &bar);
             bar.finish();
-            (outcome?, None)
+            (outcome?, None, None)
         }
     };
     report_skips(&outcome.skipped);
@@ -140,6 +146,10 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
         Some(p) => format!("cannot write {}", p.display()),
         None => "cannot write to stdout".to_string(),
     })?;
+    // Saved once the stories are out: a run whose output failed leaves the index as it was.
+    if let Some(pending) = pending {
+        pending.save(&outcome.articles, &outcome.raw_paths)?;
+    }
     if report.stats_table {
         let stderr = io::stderr();
         let mut err = stderr.lock();

@@ -10,7 +10,7 @@
 pub mod ids;
 pub mod store;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -40,7 +40,7 @@ pub struct Settings {
 
 /// What an index run produced: the stories to print (all, or those created or changed) with
 /// their history, and counts for the notes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Update {
     /// Stories to print, with every article of the index (members refer to them).
     pub outcome: Outcome,
@@ -57,6 +57,8 @@ pub struct Update {
     pub gone: Vec<String>,
     /// Stories this run created or changed.
     pub changed: usize,
+    /// The index to save once the stories are printed; none when nothing changed.
+    pub pending: Option<Pending>,
 }
 
 /// One article of the union, before numbering.
@@ -71,8 +73,9 @@ struct Item {
     added: bool,
 }
 
-/// Runs the pipeline over the index in `settings.dir` and `cfg`'s inputs, and writes the index
-/// back (atomically) when anything changed. Holds the index's lock throughout.
+/// Runs the pipeline over the index in `settings.dir` and `cfg`'s inputs. Holds the index's
+/// lock throughout; when anything changed, the new index is [`Update::pending`], written by
+/// [`Update::save`] (atomically) once the caller has printed the stories.
 pub fn run(cfg: &Config, settings: &Settings, progress: &dyn Progress) -> anyhow::Result<Update> {
     pipeline::in_pool(cfg.threads, || run_in_pool(cfg, settings, progress))?
 }
@@ -83,7 +86,7 @@ fn run_in_pool(
     progress: &dyn Progress,
 ) -> anyhow::Result<Update> {
     let dir = &settings.dir;
-    let _lock = store::lock(dir)?;
+    let lock = store::lock(dir)?;
     let mut stats = Stats::default();
     let mut clock = Instant::now();
     progress.stage("index load", None);
@@ -168,7 +171,7 @@ fn run_in_pool(
     let mut items: Vec<Item> = Vec::with_capacity(old.entries.len() + new.articles.len());
     let mut removed = 0;
     let mut unchanged = kept_same.len();
-    let mut old_stories = old.stories;
+    let old_stories = old.stories;
     let mut old_entries: HashMap<String, store::Entry> = HashMap::new();
     for e in old.entries {
         if let Some(r) = removed_by(&e.article.path) {
@@ -303,38 +306,27 @@ fn run_in_pool(
     let changed = is_changed.iter().filter(|&&c| c).count();
     pipeline::lap(&mut outcome.stats, "index ids", &mut clock);
     let entries_changed = removed > 0 || read_again > 0;
-    if changed > 0 || entries_changed || !gone.is_empty() {
-        let mut story_of = vec![""; outcome.articles.len()];
+    let pending = (changed > 0 || entries_changed || !gone.is_empty()).then(|| {
+        let mut story_of = vec![String::new(); outcome.articles.len()];
         for s in &outcome.stories {
             for m in &s.members {
-                story_of[m.doc as usize] = &s.id;
+                story_of[m.doc as usize].clone_from(&s.id);
             }
         }
-        let entries: Vec<store::EntryRef> = outcome
-            .articles
-            .iter()
-            .zip(&meta)
-            .enumerate()
-            .map(|(d, (a, m))| store::EntryRef {
-                article: a,
-                raw_path: outcome.raw_paths.get(&d).map(PathBuf::as_path),
-                content_hash: m.0,
-                story: story_of[d],
-            })
-            .collect();
-        old_stories = outcome
-            .stories
-            .iter()
-            .zip(&hashes)
-            .map(|(s, h)| (s.id.clone(), *h))
-            .collect();
-        store::save(
-            dir,
-            cfg.normalize.max_html_bytes as u64,
-            &entries,
-            &old_stories,
-        )?;
-    }
+        Pending {
+            dir: dir.clone(),
+            lock,
+            max_html_bytes: cfg.normalize.max_html_bytes as u64,
+            story_of,
+            content_hashes: meta.iter().map(|m| m.0).collect(),
+            stories: outcome
+                .stories
+                .iter()
+                .zip(&hashes)
+                .map(|(s, h)| (s.id.clone(), *h))
+                .collect(),
+        }
+    });
     let mut gone = gone;
     gone.sort();
     let history = if settings.changed_only {
@@ -343,7 +335,6 @@ fn run_in_pool(
     } else {
         history
     };
-    pipeline::lap(&mut outcome.stats, "index save", &mut clock);
     Ok(Update {
         outcome,
         history,
@@ -358,7 +349,58 @@ fn run_in_pool(
             .collect(),
         gone,
         changed,
+        pending,
     })
+}
+
+/// The index a run wrote nothing of yet, to be saved once its stories are printed: a run whose
+/// output could not be written leaves the index as it was, so its changes are printed again by
+/// the next run. Holds the index's lock until saved or dropped.
+#[derive(Debug)]
+pub struct Pending {
+    dir: PathBuf,
+    lock: store::Lock,
+    max_html_bytes: u64,
+    /// Per document: its story's id.
+    story_of: Vec<String>,
+    /// Per document: its content hash.
+    content_hashes: Vec<u64>,
+    /// Story id → XXH3-64 of its record.
+    stories: BTreeMap<String, u64>,
+}
+
+impl Pending {
+    /// Writes the index (atomically) from the run's articles (`Update::outcome`) and releases
+    /// its lock.
+    pub fn save(
+        self,
+        articles: &[Article],
+        raw_paths: &BTreeMap<usize, PathBuf>,
+    ) -> anyhow::Result<()> {
+        let entries: Vec<store::EntryRef> = articles
+            .iter()
+            .enumerate()
+            .map(|(d, a)| store::EntryRef {
+                article: a,
+                raw_path: raw_paths.get(&d).map(PathBuf::as_path),
+                content_hash: self.content_hashes[d],
+                story: &self.story_of[d],
+            })
+            .collect();
+        store::save(&self.dir, self.max_html_bytes, &entries, &self.stories)?;
+        drop(self.lock);
+        Ok(())
+    }
+}
+
+impl Update {
+    /// Saves the index when the run changed it (see [`Pending`]).
+    pub fn save(&mut self) -> anyhow::Result<()> {
+        match self.pending.take() {
+            Some(p) => p.save(&self.outcome.articles, &self.outcome.raw_paths),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The items whose flag is set.

@@ -113,7 +113,9 @@ fn index_run(dir: &Path, paths: Vec<PathBuf>, remove: Vec<String>) -> index::Upd
         remove,
         changed_only: false,
     };
-    index::run(&cfg, &settings, &pipeline::Silent).unwrap()
+    let mut update = index::run(&cfg, &settings, &pipeline::Silent).unwrap();
+    update.save().unwrap();
+    update
 }
 
 fn fresh(paths: Vec<PathBuf>) -> pipeline::Outcome {
