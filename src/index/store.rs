@@ -124,7 +124,7 @@ pub struct Stored {
 pub struct Lock(#[allow(dead_code)] File);
 
 /// Creates the index folder if needed and takes its lock, or fails with
-/// [`IndexError::Locked`] at once if another process holds it.
+/// [`IndexError::Locked`] if another process holds it (after half a second).
 pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
     fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create the index folder {}: {e}", dir.display()))?;
@@ -135,14 +135,24 @@ pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
         .write(true)
         .open(&path)
         .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
-    match file.try_lock() {
-        Ok(()) => Ok(Lock(file)),
-        Err(fs::TryLockError::WouldBlock) => Err(IndexError::Locked(dir.to_path_buf()).into()),
-        Err(fs::TryLockError::Error(e)) => {
-            Err(anyhow::anyhow!("cannot lock {}: {e}", path.display()))
+    // A few short retries: a lock just released can stay held for an instant by a process
+    // being started (a copy of the descriptor lives until its exec), and a writer ending.
+    for _ in 0..LOCK_TRIES {
+        match file.try_lock() {
+            Ok(()) => return Ok(Lock(file)),
+            Err(fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                anyhow::bail!("cannot lock {}: {e}", path.display())
+            }
         }
     }
+    Err(IndexError::Locked(dir.to_path_buf()).into())
 }
+
+/// Attempts at taking the lock, 50 ms apart.
+const LOCK_TRIES: usize = 10;
 
 /// Reads the index in `dir`; `None` when there is none yet.
 pub fn load(dir: &Path) -> anyhow::Result<Option<Stored>> {
@@ -377,7 +387,7 @@ fn get_entry(r: &mut Reader) -> Result<Entry, Bad> {
     let path = r.str()?;
     let raw_path = match r.u8()? {
         0 => None,
-        _ => Some(raw_path(r.bytes()?)),
+        _ => Some(crate::input::list::path_from_bytes(r.bytes()?)),
     };
     let content_hash = r.u64()?;
     let story = r.str()?;
@@ -419,17 +429,6 @@ fn get_entry(r: &mut Reader) -> Result<Entry, Bad> {
         content_hash,
         story,
     })
-}
-
-#[cfg(unix)]
-fn raw_path(b: &[u8]) -> PathBuf {
-    use std::os::unix::ffi::OsStrExt;
-    PathBuf::from(std::ffi::OsStr::from_bytes(b))
-}
-
-#[cfg(not(unix))]
-fn raw_path(b: &[u8]) -> PathBuf {
-    PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 
 /// Reads the fields back, every length checked against what is left.

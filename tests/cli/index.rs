@@ -12,7 +12,7 @@ use newsdedup::index::{self, store};
 use newsdedup::{output, pipeline};
 use proptest::prelude::*;
 
-use crate::util::{BIN, stderr};
+use crate::util::{BIN, run_in, stderr};
 
 const WORDS: [&str; 16] = [
     "harbor", "council", "Reuters", "vote", "bridge", "storm", "market", "Ankara", "budget",
@@ -71,14 +71,7 @@ fn content(doc: &Doc, n: usize) -> Vec<u8> {
 }
 
 fn write(dir: &Path, docs: &[Doc]) -> Vec<PathBuf> {
-    docs.iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let p = dir.join(format!("doc{i:03}.txt"));
-            std::fs::write(&p, content(d, i)).unwrap();
-            p
-        })
-        .collect()
+    crate::util::write_docs(dir, docs.iter().enumerate().map(|(i, d)| content(d, i)))
 }
 
 /// The story records without what an index run adds or keeps stable (id, history), sorted.
@@ -207,15 +200,6 @@ fn index_of_fixture_folders_equals_one_run() {
     let again = index_run(tmp.path(), folders, Vec::new());
     assert_eq!(again.changed, 0);
     assert_eq!(again.unchanged, whole.articles.len());
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CI")
-        .output()
-        .unwrap()
 }
 
 /// Ids stay, --changed prints what a run changed with the members it added, a changed file

@@ -322,14 +322,7 @@ fn content(doc: &Doc, n: usize) -> Vec<u8> {
 }
 
 fn write(dir: &Path, docs: &[Doc]) -> Vec<PathBuf> {
-    docs.iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let p = dir.join(format!("doc{i:02}.txt"));
-            std::fs::write(&p, content(d, i)).unwrap();
-            p
-        })
-        .collect()
+    crate::util::write_docs(dir, docs.iter().enumerate().map(|(i, d)| content(d, i)))
 }
 
 fn render(cfg: &Config) -> (Vec<u8>, pipeline::Outcome) {
