@@ -4,7 +4,7 @@
 //! Layout (little-endian):
 //! - magic `NEWSDEDUP-INDEX\n` (16 bytes), format version (u32), `--max-html-mib` in bytes (u64);
 //! - the articles: their count (u64), then chunks of up to [`CHUNK`] articles, each a count
-//!   (u32), a length (u64) and one zstd frame of the chunk's articles (see [`put_entry`]);
+//!   (u32), a length (u64) and one LZ4 block of the chunk's articles (its size first) (see [`put_entry`]);
 //! - the stories of the last run: their count (u64), then per story its id and the XXH3-64
 //!   of its record (to tell which stories a run changed);
 //! - XXH3-64 of every byte before it (u64).
@@ -31,7 +31,7 @@ pub const LOCK: &str = "lock";
 /// This build's index format. Another version is refused (rebuild the index).
 pub const VERSION: u32 = 1;
 const MAGIC: &[u8; 16] = b"NEWSDEDUP-INDEX\n";
-/// Articles per compressed chunk: enough text for zstd to find repeats across articles (site
+/// Articles per compressed chunk: enough text for LZ4 to find repeats across articles (site
 /// chrome, agency boilerplate), few enough that chunks compress in parallel.
 const CHUNK: usize = 256;
 
@@ -235,11 +235,7 @@ fn decode(bytes: &[u8]) -> Result<Stored, Bad> {
 }
 
 fn decode_chunk(n: u32, frame: &[u8]) -> Result<Vec<Entry>, Bad> {
-    use std::io::Read;
-    let mut plain = Vec::new();
-    ruzstd::decoding::StreamingDecoder::new(frame)
-        .map_err(|e| Bad::Corrupt(format!("compressed chunk: {e}")))?
-        .read_to_end(&mut plain)
+    let plain = lz4_flex::block::decompress_size_prepended(frame)
         .map_err(|e| Bad::Corrupt(format!("compressed chunk: {e}")))?;
     let mut r = Reader(&plain);
     let entries = (0..n)
@@ -269,10 +265,7 @@ pub fn save(
             for e in chunk {
                 put_entry(&mut plain, e);
             }
-            let frame = ruzstd::encoding::compress_to_vec(
-                plain.as_slice(),
-                ruzstd::encoding::CompressionLevel::Fastest,
-            );
+            let frame = lz4_flex::block::compress_prepend_size(&plain);
             (chunk.len() as u32, frame)
         })
         .collect();
