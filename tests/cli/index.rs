@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use newsdedup::config::Config;
 use newsdedup::index::{self, store};
-use newsdedup::{output, pipeline};
+use newsdedup::pipeline;
 use proptest::prelude::*;
 
 use crate::util::{BIN, run_in, stderr};
@@ -76,16 +76,7 @@ fn write(dir: &Path, docs: &[Doc]) -> Vec<PathBuf> {
 
 /// The story records without what an index run adds or keeps stable (id, history), sorted.
 fn records(outcome: &pipeline::Outcome) -> Vec<String> {
-    let mut v = Vec::new();
-    output::write_stories(
-        &mut v,
-        &outcome.stories,
-        &outcome.articles,
-        output::Format::Jsonl,
-        output::StoryOptions::default(),
-    )
-    .unwrap();
-    let mut lines: Vec<String> = String::from_utf8(v)
+    let mut lines: Vec<String> = String::from_utf8(crate::util::stories_jsonl(outcome))
         .unwrap()
         .lines()
         .map(|l| {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use newsdedup::config::Config;
-use newsdedup::{normalize, output, pipeline};
+use newsdedup::{normalize, pipeline};
 use proptest::prelude::*;
 
 /// Words, numbers, punctuation, entities (some double-escaped) and inline markup, as scraped
@@ -327,16 +327,7 @@ fn write(dir: &Path, docs: &[Doc]) -> Vec<PathBuf> {
 
 fn render(cfg: &Config) -> (Vec<u8>, pipeline::Outcome) {
     let outcome = pipeline::run(cfg).unwrap();
-    let mut v = Vec::new();
-    output::write_stories(
-        &mut v,
-        &outcome.stories,
-        &outcome.articles,
-        output::Format::Jsonl,
-        output::StoryOptions::default(),
-    )
-    .unwrap();
-    (v, outcome)
+    (crate::util::stories_jsonl(&outcome), outcome)
 }
 
 proptest! {

@@ -244,3 +244,18 @@ pub fn shared_dir(rel: &str, test: &str, checks: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// An outcome's stories as the main job prints them with `--jsonl`.
+pub fn stories_jsonl(outcome: &newsdedup::pipeline::Outcome) -> Vec<u8> {
+    use newsdedup::output;
+    let mut v = Vec::new();
+    output::write_stories(
+        &mut v,
+        &outcome.stories,
+        &outcome.articles,
+        output::Format::Jsonl,
+        output::StoryOptions::default(),
+    )
+    .unwrap();
+    v
+}
