@@ -13,7 +13,7 @@ use crate::cluster::ClusterParams;
 use crate::eval::{self, Evaluation};
 use crate::input::{self, Skip};
 use crate::normalize::Article;
-use crate::{output, pipeline, progress, read};
+use crate::{index, output, pipeline, progress, read};
 
 /// Documented exit codes.
 pub mod exit {
@@ -21,6 +21,8 @@ pub mod exit {
     pub const DUPLICATES: u8 = 1;
     pub const ERROR: u8 = 2;
     pub const SKIPPED: u8 = 3;
+    /// The `--index` is locked by another process.
+    pub const LOCKED: u8 = 4;
 }
 
 /// Runs the command and returns the exit code.
@@ -37,7 +39,10 @@ pub fn run(cli: Cli) -> u8 {
         Err(e) if is_broken_pipe(&e) => exit::OK,
         Err(e) => {
             eprintln!("newsdedup: error: {e:#}");
-            exit::ERROR
+            match e.downcast_ref::<index::IndexError>() {
+                Some(index::IndexError::Locked(_)) => exit::LOCKED,
+                _ => exit::ERROR,
+            }
         }
     }
 }
@@ -86,9 +91,28 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
         }
     }
     let bar = progress::Bar::new(report.progress, report.color);
-    let outcome = pipeline::run_with(&cfg, &bar);
-    bar.finish();
-    let outcome = outcome?;
+    let (outcome, history, pending) = match &cfg.index {
+        Some(settings) => {
+            let update = index::run(&cfg, settings, &bar);
+            bar.finish();
+            let update = update?;
+            if report.notes {
+                report_index(&update, settings);
+            }
+            let index::Update {
+                outcome,
+                history,
+                pending,
+                ..
+            } = update;
+            (outcome, Some(history), pending)
+        }
+        None => {
+            let outcome = pipeline::run_with(&cfg, &bar);
+            bar.finish();
+            (outcome?, None, None)
+        }
+    };
     report_skips(&outcome.skipped);
     report_warnings(&outcome.warnings);
     if let Some(why) = outcome
@@ -113,6 +137,7 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
             let opts = output::StoryOptions {
                 no_text: report.no_text,
                 raw_paths: Some(&outcome.raw_paths),
+                history: history.as_deref(),
             };
             output::write_stories(w, &outcome.stories, &outcome.articles, report.format, opts)
         })
@@ -121,6 +146,10 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
         Some(p) => format!("cannot write {}", p.display()),
         None => "cannot write to stdout".to_string(),
     })?;
+    // Saved once the stories are out: a run whose output failed leaves the index as it was.
+    if let Some(pending) = pending {
+        pending.save(&outcome.articles, &outcome.raw_paths)?;
+    }
     if report.stats_table {
         let stderr = io::stderr();
         let mut err = stderr.lock();
@@ -141,6 +170,36 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     drop(stats);
     std::mem::forget(outcome);
     Ok(code)
+}
+
+/// Notes on stderr about an index run: what was not read again, removed, or is gone.
+fn report_index(update: &index::Update, settings: &index::Settings) {
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    let _ = writeln!(
+        err,
+        "newsdedup: note: index {}: {} articles, {} stories ({} created or changed); {} inputs \
+         already held unchanged, {} articles removed",
+        settings.dir.display(),
+        update.outcome.articles.len(),
+        update.outcome.stats.stories,
+        update.changed,
+        update.unchanged,
+        update.removed
+    );
+    for r in &update.removed_nothing {
+        let _ = writeln!(
+            err,
+            "newsdedup: note: --remove {r}: no article of the index is there"
+        );
+    }
+    if !update.gone.is_empty() {
+        let _ = writeln!(
+            err,
+            "newsdedup: note: stories gone (all their versions removed): {}",
+            update.gone.join(" ")
+        );
+    }
 }
 
 /// A file named `*.jsonl` or `*.ndjson` (compressed or not).

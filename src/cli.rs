@@ -21,7 +21,9 @@ use crate::{eval, output, progress};
 /// Skipped inputs are reported on stderr.
 ///
 /// Exit codes: 0 done; 1 --fail-on-duplicates found a story with several versions; 2 usage or
-/// I/O error (such as a path that does not exist); 3 --strict and some input was skipped. When
+/// I/O error (such as a path that does not exist), or an --index that is corrupt, truncated
+/// or of another format version; 3 --strict and some input was skipped; 4 the --index is
+/// being updated by another process (nothing was done: try again later). When
 /// several apply, the status is the first of 2, 1, 3: an error wins over duplicates, duplicates
 /// over skipped inputs.
 #[derive(Debug, Parser)]
@@ -84,7 +86,7 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Files or folders to read (folders are walked recursively, in sorted order, hidden entries skipped).
-    #[arg(value_name = "PATH", required_unless_present = "files_from")]
+    #[arg(value_name = "PATH", required_unless_present_any = ["files_from", "index"])]
     pub paths: Vec<PathBuf>,
 
     #[command(flatten)]
@@ -95,6 +97,24 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub stories: StoryOutputArgs,
+
+    /// Keep a story index in DIR (created if missing) for daily scrapes: PATH... are added to
+    /// it, and the stories printed are those of everything it holds, as one run over all of it
+    /// would print them, each keeping its id from run to run. A file it holds with the same
+    /// bytes is not read again; a changed one replaces its old version. Without PATH, prints
+    /// its stories.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
+    /// With --index: take out of the index the articles at PATH, or under the folder PATH (as
+    /// their paths are printed). Repeatable.
+    #[arg(long, value_name = "PATH", requires = "index")]
+    pub remove: Vec<String>,
+
+    /// With --index: print only the stories this run created or changed (each lists the
+    /// members it added and the ids that merged into it or it split from).
+    #[arg(long, requires = "index")]
+    pub changed: bool,
 
     #[command(flatten)]
     pub pipeline: PipelineArgs,
@@ -450,6 +470,11 @@ impl RunArgs {
         let mut cfg = self.pipeline.config(self.paths.clone());
         cfg.canonical = self.canonical;
         self.input.apply(&mut cfg, &self.pipeline.ext);
+        cfg.index = self.index.clone().map(|dir| crate::index::Settings {
+            dir,
+            remove: self.remove.clone(),
+            changed_only: self.changed,
+        });
         cfg
     }
 

@@ -40,6 +40,9 @@ pub struct Config {
     pub spill: bool,
     /// Limits of normalization (`--max-html-mib`).
     pub normalize: crate::normalize::Options,
+    /// Keep a story index (`--index`): the run adds its inputs to it and prints the stories
+    /// of everything it holds.
+    pub index: Option<crate::index::Settings>,
 }
 
 impl Config {
@@ -60,6 +63,7 @@ impl Config {
             text_memory: DEFAULT_TEXT_MEMORY_MIB << 20,
             spill: true,
             normalize: crate::normalize::Options::default(),
+            index: None,
         }
     }
 }

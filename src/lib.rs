@@ -5,7 +5,8 @@
 //! [`shingle`] and [`minhash`] (fingerprints) → [`candidates`] (pairs) → [`verify`] (exact
 //! similarities) → [`cluster`] (version groups) → [`story`] (stories, by the [`evidence`] taken
 //! from each article at reading) → [`canonical`] (records) → [`output`] (JSON).
-//! [`pipeline::run`] strings them together; [`app`] runs a command line; [`progress`] draws its
+//! [`pipeline::run`] strings them together; [`index`] ends it in a story index on disk for
+//! incremental runs (`--index`); [`app`] runs a command line; [`progress`] draws its
 //! progress bar; [`eval`] scores a clustering against a gold standard.
 
 pub mod app;
@@ -16,6 +17,7 @@ pub mod cluster;
 pub mod config;
 pub mod eval;
 pub mod evidence;
+pub mod index;
 pub mod input;
 pub mod logistic;
 pub mod minhash;

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::canonical::{Relation, Story};
 use crate::eval::{Prf, Scores};
+use crate::index::History;
 use crate::input::Skip;
 use crate::normalize::{Article, Timestamp};
 use crate::pipeline::Stats;
@@ -46,6 +47,9 @@ pub struct StoryOptions<'a> {
     pub no_text: bool,
     /// Paths that are not UTF-8, by document: the duplicates list prints their bytes.
     pub raw_paths: Option<&'a BTreeMap<usize, std::path::PathBuf>>,
+    /// A story index run (`--index`): each story's history, in story order; the JSON records
+    /// get `added` and `old_ids`.
+    pub history: Option<&'a [History]>,
 }
 
 /// One story, as printed.
@@ -63,6 +67,13 @@ pub struct StoryRecord<'a> {
     pub text: Option<&'a str>,
     pub weakest_similarity: f64,
     pub members: Vec<MemberRecord<'a>>,
+    /// `--index` runs only: the paths of the members this run added or changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<Vec<&'a str>>,
+    /// `--index` runs only, and only when not empty: the ids the members had before other than
+    /// the story's own (stories merged into it, or the story it split from).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub old_ids: &'a [String],
 }
 
 /// One version of a story, as printed.
@@ -151,7 +162,36 @@ pub fn record<'a>(story: &'a Story, articles: &'a [Article], no_text: bool) -> S
                 }
             })
             .collect(),
+        added: None,
+        old_ids: &[],
     }
+}
+
+/// XXH3-64 of a story's JSON record (with its text, without history): equal from one index
+/// run to the next when nothing printed about the story changed.
+pub fn record_hash(story: &Story, articles: &[Article]) -> u64 {
+    let bytes = serde_json::to_vec(&record(story, articles, false)).unwrap_or_default();
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
+
+/// A story's record with its history (`--index`).
+fn record_with<'a>(
+    story: &'a Story,
+    articles: &'a [Article],
+    no_text: bool,
+    history: Option<&'a History>,
+) -> StoryRecord<'a> {
+    let mut r = record(story, articles, no_text);
+    if let Some(h) = history {
+        r.added = Some(
+            h.added
+                .iter()
+                .map(|&d| articles[d as usize].path.as_str())
+                .collect(),
+        );
+        r.old_ids = &h.old_ids;
+    }
+    r
 }
 
 /// Stories encoded at once, in parallel on the caller's rayon pool, before being written in
@@ -177,10 +217,14 @@ pub fn write_stories<W: Write + ?Sized>(
         Format::Json | Format::Pretty | Format::Jsonl => {}
     }
     let mut w = RecordWriter::begin(out, format)?;
-    for chunk in stories.chunks(ENCODE_CHUNK) {
+    for (c, chunk) in stories.chunks(ENCODE_CHUNK).enumerate() {
         let encoded: Vec<io::Result<Vec<u8>>> = chunk
             .par_iter()
-            .map(|s| encode(&record(s, articles, opts.no_text), format))
+            .enumerate()
+            .map(|(i, s)| {
+                let h = opts.history.map(|h| &h[c * ENCODE_CHUNK + i]);
+                encode(&record_with(s, articles, opts.no_text, h), format)
+            })
             .collect();
         for e in encoded {
             w.push(&e?)?;

@@ -321,6 +321,16 @@ enum Again {
 }
 
 impl Dropped {
+    /// No body of `n` documents dropped: all are in memory.
+    pub fn in_memory(n: usize, normalize: normalize::Options) -> Dropped {
+        Dropped {
+            reread: vec![None; n],
+            spilled: vec![None; n],
+            spill: None,
+            normalize,
+        }
+    }
+
     /// The body of article `d` if it was dropped (`None` if it is in memory).
     fn body(&self, d: usize, article: &Article) -> Option<Result<Again, SkipReason>> {
         let again = self.reread[d].as_ref()?;
@@ -513,62 +523,134 @@ pub fn stories(
 fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow::Result<Prepared> {
     let mut stats = Stats::default();
     let mut clock = Instant::now();
-    let mut lap = |stats: &mut Stats, name: &'static str| {
-        let now = Instant::now();
-        stats.stages.push((name, now - clock));
-        stats.peak_rss_kib.push(peak_rss_kib());
-        clock = now;
-    };
-
     progress.stage("list", None);
+    let input::Gathered {
+        sources,
+        skipped,
+        missing_args,
+        ..
+    } = list(cfg, &mut stats)?;
+    lap(&mut stats, "list", &mut clock);
+    let mut docs = read_sources(&sources, cfg, progress, &mut stats);
+    drop(sources);
+    docs.skipped.splice(0..0, skipped);
+    lap(&mut stats, "read+normalize+shingle", &mut clock);
+    Ok(corpus_stages(
+        docs,
+        cfg,
+        floor,
+        progress,
+        stats,
+        missing_args,
+    ))
+}
+
+/// Records a stage's wall time since `clock` and the peak memory so far, and restarts `clock`.
+pub fn lap(stats: &mut Stats, name: &'static str, clock: &mut Instant) {
+    let now = Instant::now();
+    stats.stages.push((name, now - *clock));
+    stats.peak_rss_kib.push(peak_rss_kib());
+    *clock = now;
+}
+
+/// The list stage: the sources to read, in path order (documents are numbered in path order,
+/// so nothing downstream depends on argument order).
+pub fn list(cfg: &Config, stats: &mut Stats) -> anyhow::Result<input::Gathered> {
     let mut gathered = input::gather(&cfg.paths, cfg.files_from.as_ref(), cfg.input, &cfg.exts)?;
-    // Documents are numbered in path order, so nothing downstream depends on argument order.
     gathered
         .sources
         .sort_by(|a, b| a.display().cmp(b.display()));
-    let mut skipped = gathered.skipped;
     stats.ignored_by_ext = gathered.ignored_by_ext;
     stats.files = gathered.sources.len();
-    lap(&mut stats, "list");
+    Ok(gathered)
+}
 
-    progress.stage("read", Some(gathered.sources.len()));
+/// Documents after the read stage, one vector per field, indexed by document number: what the
+/// corpus-wide stages (templates to verify) start from.
+#[derive(Debug, Default)]
+pub struct Docs {
+    pub articles: Vec<Article>,
+    /// Shingles of the compared text, template paragraphs not yet taken out.
+    pub shingles: Vec<Vec<Shingle>>,
+    pub paragraphs: Vec<Vec<ParagraphKey>>,
+    pub evidence: Vec<Evidence>,
+    pub body_hashes: Vec<u64>,
+    pub dropped: Dropped,
+    /// The paths that are not UTF-8, by document.
+    pub raw_paths: BTreeMap<usize, std::path::PathBuf>,
+    pub skipped: Vec<Skip>,
+    /// Pages cut at `--max-html-mib`.
+    pub warnings: Vec<String>,
+}
+
+impl Docs {
+    /// Appends one document whose body is in memory.
+    pub fn push(
+        &mut self,
+        article: Article,
+        fp: read::Fingerprint,
+        raw: Option<std::path::PathBuf>,
+    ) {
+        if let Some(raw) = raw {
+            self.raw_paths.insert(self.articles.len(), raw);
+        }
+        self.articles.push(article);
+        self.shingles.push(fp.shingles);
+        self.paragraphs.push(fp.paragraphs);
+        self.evidence.push(fp.evidence);
+        self.body_hashes.push(fp.body_hash);
+        self.dropped.reread.push(None);
+        self.dropped.spilled.push(None);
+    }
+}
+
+/// The read stage: reads, normalizes and fingerprints `sources` (in their order).
+pub fn read_sources(
+    sources: &[Source],
+    cfg: &Config,
+    progress: &dyn Progress,
+    stats: &mut Stats,
+) -> Docs {
+    progress.stage("read", Some(sources.len()));
     let spill = cfg.spill.then(spill::Spill::new);
-    let read = read::read(&gathered.sources, cfg, spill.as_ref(), true, progress);
-    drop(gathered.sources);
+    let read = read::read(sources, cfg, spill.as_ref(), true, progress);
     stats.warc_records = read.warc_records;
     stats.warc_ignored = read.warc_ignored;
     // Straight into one vector per field: the documents are never held twice.
     let n = read.docs.len();
-    let (mut articles, mut shingles) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut body_hashes, mut reread) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    let mut spilled = Vec::with_capacity(n);
-    let mut paragraphs = Vec::with_capacity(n);
-    let mut evidence = Vec::with_capacity(n);
-    let mut raw_paths = BTreeMap::new();
-    let mut warnings = Vec::new();
+    let mut docs = Docs {
+        articles: Vec::with_capacity(n),
+        shingles: Vec::with_capacity(n),
+        paragraphs: Vec::with_capacity(n),
+        evidence: Vec::with_capacity(n),
+        body_hashes: Vec::with_capacity(n),
+        ..Docs::default()
+    };
+    let (mut reread, mut spilled) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for r in read.docs {
         match r {
             Ok((d, len)) => {
                 if d.article.truncated {
-                    warnings.push(truncated_warning(&d.article, len, &cfg.normalize));
+                    docs.warnings
+                        .push(truncated_warning(&d.article, len, &cfg.normalize));
                 }
                 if let Some(raw) = d.raw_path {
-                    raw_paths.insert(articles.len(), raw);
+                    docs.raw_paths.insert(docs.articles.len(), raw);
                 }
                 stats.bytes += len;
                 stats.texts_dropped += usize::from(d.reread.is_some());
-                articles.push(d.article);
-                shingles.push(d.shingles);
-                paragraphs.push(d.paragraphs);
-                evidence.push(d.evidence);
-                body_hashes.push(d.body_hash);
+                docs.articles.push(d.article);
+                docs.shingles.push(d.shingles);
+                docs.paragraphs.push(d.paragraphs);
+                docs.evidence.push(d.evidence);
+                docs.body_hashes.push(d.body_hash);
                 reread.push(d.reread);
                 spilled.push(d.spilled);
             }
-            Err(s) => skipped.push(s),
+            Err(s) => docs.skipped.push(s),
         }
     }
-    stats.articles = articles.len();
+    stats.articles = docs.articles.len();
     // Once written out, the spill is only read; if writing failed, files are read again.
     let spill: Option<spill::Stored> = match spill.map(spill::Spill::finish) {
         Some(Ok(stored)) => stored,
@@ -581,14 +663,37 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
     if spill.is_some() {
         stats.texts_spilled = spilled.iter().flatten().count();
     }
-    let dropped = Dropped {
+    docs.dropped = Dropped {
         reread,
         spilled,
         spill,
         normalize: cfg.normalize,
     };
-    lap(&mut stats, "read+normalize+shingle");
+    docs
+}
 
+/// The corpus-wide stages up to verification (templates, MinHash, candidates, verify), keeping
+/// pairs with a similarity of at least `floor`.
+pub fn corpus_stages(
+    docs: Docs,
+    cfg: &Config,
+    floor: f64,
+    progress: &dyn Progress,
+    mut stats: Stats,
+    missing_args: usize,
+) -> Prepared {
+    let mut clock = Instant::now();
+    let Docs {
+        articles,
+        mut shingles,
+        paragraphs,
+        evidence,
+        body_hashes,
+        dropped,
+        raw_paths,
+        skipped,
+        warnings,
+    } = docs;
     progress.stage("templates", None);
     let found = templates::find(&paragraphs, &shingles, cfg.templates);
     stats.template_paragraphs = found.len();
@@ -603,24 +708,22 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
         );
     }
     drop(paragraphs);
-    lap(&mut stats, "templates");
+    lap(&mut stats, "templates", &mut clock);
     let (bands, rows) = candidates::lsh::params(cfg.candidates.lsh_threshold, cfg.bins);
     let keys = candidates::lsh::band_keys_of(&shingles, cfg.bins, bands, rows);
-    lap(&mut stats, "minhash");
+    lap(&mut stats, "minhash", &mut clock);
 
     progress.stage("candidates", None);
-
     let pairs = candidates::generate(keys, &shingles, &cfg.candidates);
     stats.candidate_pairs = pairs.len();
-    lap(&mut stats, "candidates");
+    lap(&mut stats, "candidates", &mut clock);
 
     progress.stage("verify", None);
-
     let similarities = verify::verify(&pairs, &shingles, floor);
     stats.verified_pairs = similarities.len();
-    lap(&mut stats, "verify");
+    lap(&mut stats, "verify", &mut clock);
 
-    Ok(Prepared {
+    Prepared {
         articles,
         body_hashes,
         dropped,
@@ -629,8 +732,8 @@ fn prepare_in_pool(cfg: &Config, floor: f64, progress: &dyn Progress) -> anyhow:
         similarities,
         skipped,
         warnings,
-        missing_args: gathered.missing_args,
+        missing_args,
         raw_paths,
         stats,
-    })
+    }
 }

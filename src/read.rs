@@ -46,6 +46,36 @@ pub struct Doc {
     pub raw_path: Option<PathBuf>,
 }
 
+/// What is computed from a normalized article for the corpus-wide stages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fingerprint {
+    /// Shingles of the compared text, template paragraphs included.
+    pub shingles: Vec<Shingle>,
+    pub paragraphs: Vec<ParagraphKey>,
+    pub evidence: Evidence,
+    /// XXH3-64 of the normalized body.
+    pub body_hash: u64,
+}
+
+/// Fingerprints a normalized article with `k`-word shingles; an article with no text to
+/// compare is [`SkipReason::NoText`]. The one place this is computed: at reading, and when
+/// the story index (`crate::index`) reloads its stored articles.
+pub fn fingerprint(article: &Article, k: usize) -> Result<Fingerprint, SkipReason> {
+    let (shingles, paragraphs) =
+        shingle::shingles_and_paragraphs(&pipeline::compared_text(article), k);
+    // A title alone is not an article: a page whose body the extractor found empty
+    // (rendered by script, say) is a skip, not a story without text.
+    if shingles.is_empty() || !article.body.chars().any(char::is_alphanumeric) {
+        return Err(SkipReason::NoText);
+    }
+    Ok(Fingerprint {
+        shingles,
+        paragraphs,
+        evidence: evidence::of(article),
+        body_hash: canonical::body_hash(&article.body),
+    })
+}
+
 /// Where a dropped body is found again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reread {
@@ -304,17 +334,12 @@ impl Reader<'_> {
                 len,
             ));
         }
-        let (shingles, paragraphs) = shingle::shingles_and_paragraphs(
-            &pipeline::compared_text(&article),
-            self.cfg.shingle_k,
-        );
-        // A title alone is not an article: a page whose body the extractor found empty
-        // (rendered by script, say) is a skip, not a story without text.
-        if shingles.is_empty() || !article.body.chars().any(char::is_alphanumeric) {
-            return Err(SkipReason::NoText);
-        }
-        let body_hash = canonical::body_hash(&article.body);
-        let evidence = evidence::of(&article);
+        let Fingerprint {
+            shingles,
+            paragraphs,
+            evidence,
+            body_hash,
+        } = fingerprint(&article, self.cfg.shingle_k)?;
         let size = article.body.len();
         let droppable = match file {
             Some(f) => Some(Reread::File(f.path.clone())),

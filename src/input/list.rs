@@ -78,14 +78,15 @@ pub fn parse(bytes: &[u8], nul: bool) -> Vec<PathBuf> {
         .collect()
 }
 
+/// A path from its bytes (on Unix, as they are; elsewhere, as UTF-8 with bad bytes replaced).
 #[cfg(unix)]
-fn path_from_bytes(b: &[u8]) -> PathBuf {
+pub(crate) fn path_from_bytes(b: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(b))
 }
 
 #[cfg(not(unix))]
-fn path_from_bytes(b: &[u8]) -> PathBuf {
+pub(crate) fn path_from_bytes(b: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(b).into_owned())
 }
 

@@ -6,6 +6,7 @@ mod charsets;
 mod containers;
 mod corpora;
 mod eval;
+mod index;
 mod malformed;
 mod matrix;
 mod patterns;

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use newsdedup::config::Config;
-use newsdedup::{normalize, output, pipeline};
+use newsdedup::{normalize, pipeline};
 use proptest::prelude::*;
 
 /// Words, numbers, punctuation, entities (some double-escaped) and inline markup, as scraped
@@ -110,7 +110,7 @@ fn article_strategy() -> impl Strategy<Value = String> {
 }
 
 /// Cases per property: 64, or `PROPTEST_CASES`.
-fn cases(default: u32) -> u32 {
+pub fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -322,28 +322,12 @@ fn content(doc: &Doc, n: usize) -> Vec<u8> {
 }
 
 fn write(dir: &Path, docs: &[Doc]) -> Vec<PathBuf> {
-    docs.iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let p = dir.join(format!("doc{i:02}.txt"));
-            std::fs::write(&p, content(d, i)).unwrap();
-            p
-        })
-        .collect()
+    crate::util::write_docs(dir, docs.iter().enumerate().map(|(i, d)| content(d, i)))
 }
 
 fn render(cfg: &Config) -> (Vec<u8>, pipeline::Outcome) {
     let outcome = pipeline::run(cfg).unwrap();
-    let mut v = Vec::new();
-    output::write_stories(
-        &mut v,
-        &outcome.stories,
-        &outcome.articles,
-        output::Format::Jsonl,
-        output::StoryOptions::default(),
-    )
-    .unwrap();
-    (v, outcome)
+    (crate::util::stories_jsonl(&outcome), outcome)
 }
 
 proptest! {

@@ -12,12 +12,29 @@ pub fn fixtures() -> PathBuf {
 
 /// Runs newsdedup with `args` in the repository root.
 pub fn run<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Runs newsdedup with `args` in `dir`.
+pub fn run_in<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Output {
     Command::new(BIN)
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .env_remove("CI")
         .output()
         .expect("run newsdedup")
+}
+
+/// Writes `dir/docNNN.txt` for each content, numbered from 0; returns their paths.
+pub fn write_docs(dir: &Path, contents: impl Iterator<Item = Vec<u8>>) -> Vec<PathBuf> {
+    contents
+        .enumerate()
+        .map(|(i, c)| {
+            let p = dir.join(format!("doc{i:03}.txt"));
+            std::fs::write(&p, c).unwrap();
+            p
+        })
+        .collect()
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -226,4 +243,19 @@ pub fn shared_dir(rel: &str, test: &str, checks: &str) -> Option<PathBuf> {
         p.display()
     );
     None
+}
+
+/// An outcome's stories as the main job prints them with `--jsonl`.
+pub fn stories_jsonl(outcome: &newsdedup::pipeline::Outcome) -> Vec<u8> {
+    use newsdedup::output;
+    let mut v = Vec::new();
+    output::write_stories(
+        &mut v,
+        &outcome.stories,
+        &outcome.articles,
+        output::Format::Jsonl,
+        output::StoryOptions::default(),
+    )
+    .unwrap();
+    v
 }
