@@ -137,26 +137,6 @@ impl Titles<'_> {
     fn key(&self, d: u32) -> Option<u32> {
         self.keys.get(d as usize).and_then(|e| e.title_key)
     }
-
-    /// The headline key that two or more of `docs` carry, more of them than carry the
-    /// canonical's (ties: the smaller key); site and section names are not counted.
-    fn most_carried(&self, docs: impl Iterator<Item = u32>, canonical: u32) -> Option<u32> {
-        let mut counts: HashMap<u32, usize> = HashMap::new();
-        for d in docs {
-            if let Some(k) = self.key(d).filter(|k| !self.site_names.contains(k)) {
-                *counts.entry(k).or_default() += 1;
-            }
-        }
-        let own = self
-            .key(canonical)
-            .and_then(|k| counts.get(&k).copied())
-            .unwrap_or(0);
-        counts
-            .into_iter()
-            .filter(|&(_, n)| n >= 2 && n > own)
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(k, _)| k)
-    }
 }
 
 /// Builds the story records, ordered by their first member's path.
@@ -266,12 +246,15 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
             .then(|| articles[d as usize].header.title.clone())
             .flatten()
     };
-    let title = titles
-        .most_carried(members.iter().map(|m| m.doc), canonical)
-        .and_then(|key| {
-            let holders = members
-                .iter()
-                .filter(|m| titles.key(m.doc) == Some(key) && titles.headline(m.doc).is_some());
+    let headline_keys = tally(
+        members
+            .iter()
+            .filter(|m| titles.headline(m.doc) == Some(true))
+            .filter_map(|m| titles.key(m.doc).map(|k| (k, ()))),
+    );
+    let title = outvoting(&headline_keys, titles.key(canonical).as_ref())
+        .and_then(|&(key, ..)| {
+            let holders = members.iter().filter(|m| titles.key(m.doc) == Some(key));
             most_common(holders.filter_map(|m| title_of(m.doc, true)))
         })
         .or_else(|| {
@@ -292,9 +275,19 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
         |t: &Timestamp| anchor.is_some_and(|a| (t.days() - a.days()).abs() <= DATE_WINDOW_DAYS);
     let published = headers().flat_map(|h| h.all_dates()).filter(near).min();
     let updated = headers().flat_map(|h| h.all_dates()).filter(near).max();
-    let source = canon_header
-        .source
-        .clone()
+    // As the title: the source most members name, when two or more name it and fewer name the
+    // canonical's; else the canonical's, else the most named.
+    let lower = |h: &crate::normalize::Header| h.source.as_ref().map(|s| s.to_lowercase());
+    let sources = tally(headers().filter_map(|h| lower(h).map(|k| (k, ()))));
+    let source = outvoting(&sources, lower(canon_header).as_ref())
+        .and_then(|(key, ..)| {
+            most_common(
+                headers()
+                    .filter(|h| lower(h).as_ref() == Some(key))
+                    .filter_map(|h| h.source.clone()),
+            )
+        })
+        .or_else(|| canon_header.source.clone())
         .or_else(|| most_common(headers().filter_map(|h| h.source.clone())));
     // One byline, never a union (on a story of a hundred pages, a union gathers every site's
     // template names): as for the title, the byline most members carry when two or more carry
@@ -327,36 +320,57 @@ fn byline<'a>(
     };
     let any_person = person(canonical) || lists.clone().any(|l| person(l));
     let allowed = |l: &[String]| !l.is_empty() && (!any_person || person(l));
-    let own_byline = canonical;
-    let canonical: &[String] = if allowed(canonical) { canonical } else { &[] };
     let key = |l: &[String]| -> Vec<String> { l.iter().map(|a| a.to_lowercase()).collect() };
-    let mut counts: Vec<(&Vec<String>, Vec<String>, usize)> = Vec::new();
-    for list in lists.filter(|l| allowed(l)) {
-        let k = key(list);
-        match counts.iter_mut().find(|(_, known, _)| *known == k) {
-            Some(entry) => entry.2 += 1,
-            None => counts.push((list, k, 1)),
-        }
+    let counts = tally(lists.filter(|l| allowed(l)).map(|l| (key(l), l)));
+    let own = allowed(canonical).then(|| key(canonical));
+    if let Some(winner) = outvoting(&counts, own.as_ref()) {
+        return winner.1.clone();
     }
-    let own_key = key(canonical);
-    let own = counts
+    if !canonical.is_empty() {
+        // The canonical's own byline, preferred when it names a person; one member's byline
+        // alone does not outweigh it, even an outlet's.
+        return canonical.to_vec();
+    }
+    counts
         .iter()
-        .find(|(_, k, _)| *k == own_key)
-        .map_or(0, |c| c.2);
-    let mut best: Option<(&Vec<String>, usize)> = None;
-    for &(list, _, n) in &counts {
-        if best.is_none_or(|(_, m)| n > m) {
-            best = Some((list, n));
+        .max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
+        .map(|c| c.1.clone())
+        .unwrap_or_default()
+}
+
+/// Counts keys, each with the first value met under it and its order of first meeting.
+fn tally<K: std::hash::Hash + Eq + Clone, V>(
+    items: impl Iterator<Item = (K, V)>,
+) -> Vec<(K, V, usize, usize)> {
+    let mut at: HashMap<K, usize> = HashMap::new();
+    let mut counts: Vec<(K, V, usize, usize)> = Vec::new();
+    for (k, v) in items {
+        match at.get(&k) {
+            Some(&i) => counts[i].2 += 1,
+            None => {
+                at.insert(k.clone(), counts.len());
+                counts.push((k, v, 1, counts.len()));
+            }
         }
     }
-    match best {
-        Some((list, n)) if n >= 2 && n > own => list.clone(),
-        _ if !canonical.is_empty() => canonical.to_vec(),
-        // One member's byline alone does not outweigh the canonical's own, even an outlet's.
-        _ if !own_byline.is_empty() => own_byline.to_vec(),
-        Some((list, _)) => list.clone(),
-        None => Vec::new(),
-    }
+    counts
+}
+
+/// Of a [`tally`], the entry that two or more items carry, more of them than carry `own` (the
+/// canonical's), the most carried first (ties: the first met). One member with another value
+/// never outvotes the canonical; this is how a story's title, source and byline resist one
+/// bad page.
+fn outvoting<'c, K: Eq, V>(
+    counts: &'c [(K, V, usize, usize)],
+    own: Option<&K>,
+) -> Option<&'c (K, V, usize, usize)> {
+    let own = own
+        .and_then(|o| counts.iter().find(|c| &c.0 == o))
+        .map_or(0, |c| c.2);
+    counts
+        .iter()
+        .filter(|c| c.2 >= 2 && c.2 > own)
+        .max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
 }
 
 fn most_common(items: impl Iterator<Item = String>) -> Option<String> {
@@ -459,22 +473,56 @@ mod tests {
         assert_eq!(earliest[0].canonical, 1);
     }
 
-    #[test]
-    fn a_site_name_is_never_the_story_title() {
-        let titled = |path: &str, title: &str| Article {
+    fn titled(path: &str, title: &str) -> Article {
+        Article {
             header: Header {
                 title: Some(title.into()),
                 ..Header::default()
             },
             ..article(path, "x", "2017-03-03", &[])
+        }
+    }
+
+    /// The stories of titled articles in the given version groups; the titles of the articles
+    /// in `site_names` are site names.
+    fn titled_stories(
+        titles: &[(&str, &str)],
+        shingles: &[Vec<Shingle>],
+        groups: &[&[u32]],
+        site_names: &[usize],
+    ) -> Vec<Story> {
+        let articles: Vec<Article> = titles.iter().map(|(p, t)| titled(p, t)).collect();
+        let evidence: Vec<Evidence> = articles.iter().map(crate::evidence::of).collect();
+        let site_names: HashSet<u32> = site_names
+            .iter()
+            .filter_map(|&d| evidence[d].title_key)
+            .collect();
+        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let versions = Versions {
+            articles: &articles,
+            body_hashes: &hashes,
+            shingles,
+            titles: Titles {
+                keys: &evidence,
+                site_names: &site_names,
+            },
         };
-        let articles = vec![
-            titled("a.txt", "Brandon Sun Online"),
-            titled("b.txt", "Harbour reopens after the storm"),
-            titled("c.txt", "Harbour reopens after the storm"),
-            titled("d.txt", "Brandon Sun Online"),
-            titled("e.txt", "Metro Bulletin"),
-            titled("f.txt", "Harbour reopens after the storm"),
+        let groups: Vec<Group> = groups
+            .iter()
+            .map(|g| Group::new(g.to_vec(), shingles))
+            .collect();
+        build(&groups, versions, CanonicalRule::Coverage)
+    }
+
+    #[test]
+    fn a_site_name_is_never_the_story_title() {
+        let titles = [
+            ("a.txt", "Brandon Sun Online"),
+            ("b.txt", "Harbour reopens after the storm"),
+            ("c.txt", "Harbour reopens after the storm"),
+            ("d.txt", "Brandon Sun Online"),
+            ("e.txt", "Metro Bulletin"),
+            ("f.txt", "Harbour reopens after the storm"),
         ];
         // a holds the most text, so it is the canonical version; e too, in its story.
         let shingles = vec![
@@ -485,24 +533,7 @@ mod tests {
             vec![8, 9, 10],
             vec![8, 9],
         ];
-        let evidence: Vec<Evidence> = articles.iter().map(crate::evidence::of).collect();
-        let site_names: HashSet<u32> = evidence[0].title_key.into_iter().collect();
-        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
-        let versions = Versions {
-            articles: &articles,
-            body_hashes: &hashes,
-            shingles: &shingles,
-            titles: Titles {
-                keys: &evidence,
-                site_names: &site_names,
-            },
-        };
-        let groups = [
-            Group::new(vec![0, 1, 2], &shingles),
-            Group::new(vec![3], &shingles),
-            Group::new(vec![4, 5], &shingles),
-        ];
-        let stories = build(&groups, versions, CanonicalRule::Coverage);
+        let stories = titled_stories(&titles, &shingles, &[&[0, 1, 2], &[3], &[4, 5]], &[0]);
         assert_eq!(stories[0].canonical, 0);
         assert_eq!(
             stories[0].title.as_deref(),
@@ -519,22 +550,15 @@ mod tests {
 
     #[test]
     fn a_headline_most_members_carry_beats_the_canonicals_lone_title() {
-        let titled = |path: &str, title: &str| Article {
-            header: Header {
-                title: Some(title.into()),
-                ..Header::default()
-            },
-            ..article(path, "x", "2017-03-03", &[])
-        };
-        let articles = vec![
+        let titles = [
             // The canonical (most text) carries its site's name, known nowhere else.
-            titled("a.txt", "Times-News: Twin Falls, Idaho"),
-            titled("b.txt", "Pilots in Ky. crash violated rules"),
-            titled("c.txt", "PILOTS IN KY. CRASH VIOLATED RULES"),
-            titled("d.txt", "Pilots in Ky. crash violated rules"),
+            ("a.txt", "Times-News: Twin Falls, Idaho"),
+            ("b.txt", "Pilots in Ky. crash violated rules"),
+            ("c.txt", "PILOTS IN KY. CRASH VIOLATED RULES"),
+            ("d.txt", "Pilots in Ky. crash violated rules"),
             // A story of two: the canonical's own headline stays.
-            titled("e.txt", "Harbour reopens after the storm"),
-            titled("f.txt", "Storm damage closes the harbour"),
+            ("e.txt", "Harbour reopens after the storm"),
+            ("f.txt", "Storm damage closes the harbour"),
         ];
         let shingles = vec![
             vec![1, 2, 3, 4],
@@ -544,23 +568,7 @@ mod tests {
             vec![8, 9, 10],
             vec![8, 9],
         ];
-        let evidence: Vec<Evidence> = articles.iter().map(crate::evidence::of).collect();
-        let site_names = HashSet::new();
-        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
-        let versions = Versions {
-            articles: &articles,
-            body_hashes: &hashes,
-            shingles: &shingles,
-            titles: Titles {
-                keys: &evidence,
-                site_names: &site_names,
-            },
-        };
-        let groups = [
-            Group::new(vec![0, 1, 2, 3], &shingles),
-            Group::new(vec![4, 5], &shingles),
-        ];
-        let stories = build(&groups, versions, CanonicalRule::Coverage);
+        let stories = titled_stories(&titles, &shingles, &[&[0, 1, 2, 3], &[4, 5]], &[]);
         assert_eq!(stories[0].canonical, 0);
         assert_eq!(
             stories[0].title.as_deref(),
@@ -630,5 +638,26 @@ mod tests {
         // Without a byline of its own, the canonical takes the members'.
         assert_eq!(byline(&[], one.iter()), v(&["Maureen Farrell"]));
         assert_eq!(byline(&[], [].iter()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn two_members_outvote_the_canonical_one_never_does() {
+        let counts = tally(["ap", "ibs", "ap", "reuters"].into_iter().map(|k| (k, ())));
+        assert_eq!(outvoting(&counts, Some(&"ibs")).map(|c| c.0), Some("ap"));
+        assert_eq!(
+            outvoting(&counts, Some(&"ap")).map(|c| c.0),
+            None,
+            "the canonical's holds"
+        );
+        let one = tally(["ibs", "reuters"].into_iter().map(|k| (k, ())));
+        assert_eq!(outvoting(&one, Some(&"ibs")).map(|c| c.0), None);
+        assert_eq!(
+            outvoting(&one, None).map(|c| c.0),
+            None,
+            "one member is no majority"
+        );
+        // Ties go to the first met.
+        let tie = tally(["b", "a", "a", "b"].into_iter().map(|k| (k, ())));
+        assert_eq!(outvoting(&tie, None).map(|c| c.0), Some("b"));
     }
 }
