@@ -87,6 +87,7 @@ pub fn features(lines: &[String], i: usize, tail: bool, rank: usize) -> [f64; FE
     let longest = lines.iter().map(|l| l.len()).max().unwrap_or(1).max(1);
     let mut words = 0usize;
     let (mut function, mut capitalized) = (0usize, 0usize);
+    let mut lower = String::new();
     for w in line.split_whitespace() {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
         if w.is_empty() {
@@ -96,9 +97,13 @@ pub fn features(lines: &[String], i: usize, tail: bool, rank: usize) -> [f64; FE
         if w.chars().next().is_some_and(char::is_uppercase) {
             capitalized += 1;
         }
-        let lower = w.to_lowercase();
-        if FUNCTION_WORDS.binary_search(&lower.as_str()).is_ok() {
-            function += 1;
+        // Function words are short: longer words need no lower-casing.
+        if w.len() <= 8 {
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            if FUNCTION_WORDS.binary_search(&lower.as_str()).is_ok() {
+                function += 1;
+            }
         }
     }
     let share = |n: usize| n as f64 / words.max(1) as f64;
