@@ -90,15 +90,34 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
                 .with_context(|| format!("cannot write {flag} {}", p.display()))?;
         }
     }
+    if let Some(settings) = &cfg.index {
+        let file = settings.dir.join(index::store::FILE);
+        if settings.prints_only(&cfg) && !file.exists() {
+            // A mistyped or unmounted folder is not an empty index.
+            anyhow::bail!(
+                "{}: no story index there (give paths to build one)",
+                file.display()
+            );
+        }
+        // `-o idx/stories.idx` would replace the index with the stories.
+        for (flag, path) in [("-o", &report.output), ("--stats-json", &report.stats_json)] {
+            if let Some(p) = path.as_deref().filter(|p| index::holds(&settings.dir, p)) {
+                anyhow::bail!(
+                    "{flag} {} is inside the index folder {}; write the stories elsewhere",
+                    p.display(),
+                    settings.dir.display()
+                );
+            }
+        }
+    }
     let bar = progress::Bar::new(report.progress, report.color);
+    let mut index_note: Option<String> = None;
     let (outcome, history, pending) = match &cfg.index {
         Some(settings) => {
             let update = index::run(&cfg, settings, &bar);
             bar.finish();
             let update = update?;
-            if report.notes {
-                report_index(&update, settings);
-            }
+            index_note = report.notes.then(|| index_notes(&update, settings));
             let index::Update {
                 outcome,
                 history,
@@ -132,7 +151,7 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
             .with_context(|| format!("cannot write --stats-json {}", path.display()))?;
     }
     // Records are encoded on a pool of `--threads` workers, like the stages.
-    pipeline::in_pool(cfg.threads, || {
+    let written = pipeline::in_pool(cfg.threads, || {
         output::to_path_or_stdout(report.output.as_deref(), |w| {
             let opts = output::StoryOptions {
                 no_text: report.no_text,
@@ -141,14 +160,27 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
             };
             output::write_stories(w, &outcome.stories, &outcome.articles, report.format, opts)
         })
-    })?
-    .with_context(|| match &report.output {
+    })?;
+    if let (Err(e), Some(settings)) = (&written, &cfg.index)
+        && pending.is_some()
+    {
+        // The changes are not saved: said, and not an exit 0 even for a closed pipe.
+        eprintln!(
+            "newsdedup: error: index {} not updated: the stories could not all be written              ({e}); the next run prints these changes again",
+            settings.dir.display()
+        );
+        return Ok(exit::ERROR);
+    }
+    written.with_context(|| match &report.output {
         Some(p) => format!("cannot write {}", p.display()),
         None => "cannot write to stdout".to_string(),
     })?;
     // Saved once the stories are out: a run whose output failed leaves the index as it was.
     if let Some(pending) = pending {
         pending.save(&outcome.articles, &outcome.raw_paths)?;
+    }
+    if let Some(note) = index_note {
+        eprint!("{note}");
     }
     if report.stats_table {
         let stderr = io::stderr();
@@ -172,34 +204,47 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     Ok(code)
 }
 
-/// Notes on stderr about an index run: what was not read again, removed, or is gone.
-fn report_index(update: &index::Update, settings: &index::Settings) {
-    let stderr = io::stderr();
-    let mut err = stderr.lock();
+/// Notes about an index run, printed on stderr once its index is saved: what was not read
+/// again, removed, or is gone.
+fn index_notes(update: &index::Update, settings: &index::Settings) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let dir = settings.dir.display();
+    if update.created {
+        let _ = writeln!(out, "newsdedup: note: index {dir}: a new index");
+    }
     let _ = writeln!(
-        err,
-        "newsdedup: note: index {}: {} articles, {} stories ({} created or changed); {} inputs \
+        out,
+        "newsdedup: note: index {dir}: {} articles, {} stories ({} created or changed); {} inputs \
          already held unchanged, {} articles removed",
-        settings.dir.display(),
         update.outcome.articles.len(),
         update.outcome.stats.stories,
         update.changed,
         update.unchanged,
         update.removed
     );
+    if let (n, Some((new, held))) = &update.same_bytes_elsewhere {
+        let _ = writeln!(
+            out,
+            "newsdedup: note: index {dir}: {n} inputs have the same bytes as articles it holds \
+             under other paths ({new} = {held}); if they are the same files named another way, \
+             name them as before or --remove the other name"
+        );
+    }
     for r in &update.removed_nothing {
         let _ = writeln!(
-            err,
+            out,
             "newsdedup: note: --remove {r}: no article of the index is there"
         );
     }
     if !update.gone.is_empty() {
         let _ = writeln!(
-            err,
+            out,
             "newsdedup: note: stories gone (all their versions removed): {}",
             update.gone.join(" ")
         );
     }
+    out
 }
 
 /// A file named `*.jsonl` or `*.ndjson` (compressed or not).

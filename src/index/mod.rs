@@ -38,6 +38,14 @@ pub struct Settings {
     pub changed_only: bool,
 }
 
+impl Settings {
+    /// Whether a run of `cfg` only prints the index's stories: no inputs, nothing removed.
+    /// Such a run takes no lock, creates nothing and saves nothing.
+    pub fn prints_only(&self, cfg: &Config) -> bool {
+        cfg.paths.is_empty() && cfg.files_from.is_none() && self.remove.is_empty()
+    }
+}
+
 /// What an index run produced: the stories to print (all, or those created or changed) with
 /// their history, and counts for the notes.
 #[derive(Debug)]
@@ -57,8 +65,15 @@ pub struct Update {
     pub gone: Vec<String>,
     /// Stories this run created or changed.
     pub changed: usize,
-    /// The index to save once the stories are printed; none when nothing changed.
+    /// The index to save once the stories are printed; none when nothing changed, and none
+    /// for a run that only prints (no inputs, nothing removed: other story options then do not
+    /// change the stored ids).
     pub pending: Option<Pending>,
+    /// The index did not exist before this run.
+    pub created: bool,
+    /// Inputs read as new whose bytes the index already holds under another path (the same file
+    /// named another way, `./a` and `a`, or a copy), with the first such pair.
+    pub same_bytes_elsewhere: (usize, Option<(String, String)>),
 }
 
 /// One article of the union, before numbering.
@@ -86,11 +101,20 @@ fn run_in_pool(
     progress: &dyn Progress,
 ) -> anyhow::Result<Update> {
     let dir = &settings.dir;
-    let lock = store::lock(dir)?;
+    // A run that only prints reads the index as it is: no lock (the index is replaced by a
+    // rename, never written in place), nothing created, nothing saved.
+    let print_only = settings.prints_only(cfg);
+    let lock = if print_only {
+        None
+    } else {
+        Some(store::lock(dir)?)
+    };
     let mut stats = Stats::default();
     let mut clock = Instant::now();
     progress.stage("index load", None);
-    let old = store::load(dir)?.unwrap_or_else(|| store::Stored {
+    let loaded = store::load(dir)?;
+    let created = loaded.is_none();
+    let old = loaded.unwrap_or_else(|| store::Stored {
         max_html_bytes: cfg.normalize.max_html_bytes as u64,
         ..store::Stored::default()
     });
@@ -124,6 +148,12 @@ fn run_in_pool(
             Source::Record(_) => None,
         })
         .collect();
+    let by_hash: HashMap<u64, &str> = old
+        .entries
+        .iter()
+        .map(|e| (e.content_hash, e.article.path.as_str()))
+        .collect();
+    let mut same_bytes_elsewhere = (0, None);
     let mut kept_same: HashSet<usize> = HashSet::new();
     let mut to_read = Vec::new();
     let mut file_hash: HashMap<String, u64> = HashMap::new();
@@ -137,12 +167,21 @@ fn run_in_pool(
             }
             None => {
                 if let Some(h) = hash {
+                    if let Some(&held) = by_hash.get(&h)
+                        && held != source.display()
+                    {
+                        same_bytes_elsewhere.0 += 1;
+                        same_bytes_elsewhere.1.get_or_insert_with(|| {
+                            (source.display().to_string(), held.to_string())
+                        });
+                    }
                     file_hash.insert(source.display().to_string(), h);
                 }
                 to_read.push(source);
             }
         }
     }
+    drop(by_hash);
     pipeline::lap(&mut stats, "list", &mut clock);
 
     // New and changed inputs: read like any run, their texts all kept (the index stores them).
@@ -306,27 +345,29 @@ fn run_in_pool(
     let changed = is_changed.iter().filter(|&&c| c).count();
     pipeline::lap(&mut outcome.stats, "index ids", &mut clock);
     let entries_changed = removed > 0 || read_again > 0;
-    let pending = (changed > 0 || entries_changed || !gone.is_empty()).then(|| {
-        let mut story_of = vec![String::new(); outcome.articles.len()];
-        for s in &outcome.stories {
-            for m in &s.members {
-                story_of[m.doc as usize].clone_from(&s.id);
+    let pending = lock
+        .filter(|_| changed > 0 || entries_changed || !gone.is_empty())
+        .map(|lock| {
+            let mut story_of = vec![String::new(); outcome.articles.len()];
+            for s in &outcome.stories {
+                for m in &s.members {
+                    story_of[m.doc as usize].clone_from(&s.id);
+                }
             }
-        }
-        Pending {
-            dir: dir.clone(),
-            lock,
-            max_html_bytes: cfg.normalize.max_html_bytes as u64,
-            story_of,
-            content_hashes: meta.iter().map(|m| m.0).collect(),
-            stories: outcome
-                .stories
-                .iter()
-                .zip(&hashes)
-                .map(|(s, h)| (s.id.clone(), *h))
-                .collect(),
-        }
-    });
+            Pending {
+                dir: dir.clone(),
+                lock,
+                max_html_bytes: cfg.normalize.max_html_bytes as u64,
+                story_of,
+                content_hashes: meta.iter().map(|m| m.0).collect(),
+                stories: outcome
+                    .stories
+                    .iter()
+                    .zip(&hashes)
+                    .map(|(s, h)| (s.id.clone(), *h))
+                    .collect(),
+            }
+        });
     let mut gone = gone;
     gone.sort();
     let history = if settings.changed_only {
@@ -350,6 +391,8 @@ fn run_in_pool(
         gone,
         changed,
         pending,
+        created,
+        same_bytes_elsewhere,
     })
 }
 
@@ -400,6 +443,19 @@ impl Update {
             Some(p) => p.save(&self.outcome.articles, &self.outcome.raw_paths),
             None => Ok(()),
         }
+    }
+}
+
+/// Whether `path` names a file inside the index folder `dir` (both as they resolve on disk;
+/// false when either folder does not exist yet).
+pub fn holds(dir: &std::path::Path, path: &std::path::Path) -> bool {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    match (std::fs::canonicalize(dir), std::fs::canonicalize(parent)) {
+        (Ok(d), Ok(p)) => p.starts_with(d),
+        _ => false,
     }
 }
 

@@ -299,7 +299,15 @@ pub fn save(
         fs::rename(&new, &target)?;
         File::open(dir)?.sync_all()
     };
-    write().map_err(|e| anyhow::anyhow!("cannot write the index {}: {e}", target.display()))
+    write().map_err(|e| {
+        // Not left behind to fill the disk: the old index stays as it was.
+        let _ = fs::remove_file(&new);
+        anyhow::anyhow!(
+            "cannot write the index file {} ({e}); {} is kept as it was",
+            new.display(),
+            target.display()
+        )
+    })
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {

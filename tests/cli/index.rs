@@ -383,3 +383,67 @@ fn index_survives_sigkill_at_any_point() {
         "no kill landed before the rename ({saw_new} after)"
     );
 }
+
+/// What a new user hit: a closed pipe leaves the index as it was and says so (not exit 0);
+/// `-o` into the index folder is refused; printing a missing index is an error, not a new
+/// index; the same files named another way get a note.
+#[test]
+fn index_runs_say_what_they_did_not_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in ["c", "e"] {
+        std::fs::create_dir(d.join(day)).unwrap();
+    }
+    write(
+        &d.join("c"),
+        &[Doc::Version(0, 0, 0, 0), Doc::Version(1, 0, 0, 0)],
+    );
+    write(
+        &d.join("e"),
+        &[Doc::Version(2, 1, 0, 0), Doc::Version(3, 1, 0, 0)],
+    );
+    let built = run_in(d, &["--index", "ix", "c"]);
+    assert!(built.status.success());
+    assert!(stderr(&built).contains("a new index"), "{}", stderr(&built));
+    let file = d.join("ix").join(store::FILE);
+    let before = std::fs::read(&file).unwrap();
+
+    let mut child = Command::new(BIN)
+        .args(["--index", "ix", "e", "--jsonl", "-q"])
+        .current_dir(d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("not updated"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    let o = run_in(d, &["--index", "ix", "e", "-o", "ix/stories.idx"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("inside the index folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+
+    let o = run_in(d, &["--index", "missing", "-q"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no story index there"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("missing").exists());
+
+    let o = run_in(d, &["--index", "ix", "./c"]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("2 inputs have the same bytes as articles it holds"),
+        "{}",
+        stderr(&o)
+    );
+}
