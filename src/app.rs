@@ -223,14 +223,6 @@ fn index_notes(update: &index::Update, settings: &index::Settings) -> String {
         update.unchanged,
         update.removed
     );
-    if let (n, Some((new, held))) = &update.same_bytes_elsewhere {
-        let _ = writeln!(
-            out,
-            "newsdedup: note: index {dir}: {n} inputs have the same bytes as articles it holds \
-             under other paths ({new} = {held}); if they are the same files named another way, \
-             name them as before or --remove the other name"
-        );
-    }
     for r in &update.removed_nothing {
         let _ = writeln!(
             out,

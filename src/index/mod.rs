@@ -71,9 +71,6 @@ pub struct Update {
     pub pending: Option<Pending>,
     /// The index did not exist before this run.
     pub created: bool,
-    /// Inputs read as new whose bytes the index already holds under another path (the same file
-    /// named another way, `./a` and `a`, or a copy), with the first such pair.
-    pub same_bytes_elsewhere: (usize, Option<(String, String)>),
 }
 
 /// One article of the union, before numbering.
@@ -81,6 +78,8 @@ struct Item {
     article: Article,
     fp: Option<read::Fingerprint>,
     raw_path: Option<PathBuf>,
+    /// The file's resolved path ([`store::Entry::real`]).
+    real: Option<String>,
     content_hash: u64,
     /// Its story in the index (for a changed file, its old version's story).
     old_story: Option<String>,
@@ -140,48 +139,59 @@ fn run_in_pool(
         .map(|(i, e)| (e.article.path.as_str(), i))
         .collect();
     // Files the index holds with the same bytes are not read again.
-    let hashes: Vec<Option<u64>> = gathered
+    // Each file's hash and resolved path (the same file named another way is one article).
+    let hashes: Vec<(Option<u64>, Option<String>)> = gathered
         .sources
         .par_iter()
         .map(|s| match s {
-            Source::File(f) => std::fs::read(&f.path).ok().map(|b| xxh3_64(&b)),
-            Source::Record(_) => None,
+            Source::File(f) => (
+                std::fs::read(&f.path).ok().map(|b| xxh3_64(&b)),
+                std::fs::canonicalize(&f.path)
+                    .ok()
+                    .map(|p| p.to_string_lossy().into_owned()),
+            ),
+            Source::Record(_) => (None, None),
         })
         .collect();
-    let by_hash: HashMap<u64, &str> = old
+    let by_real: HashMap<&str, usize> = old
         .entries
         .iter()
-        .map(|e| (e.content_hash, e.article.path.as_str()))
+        .enumerate()
+        .filter_map(|(i, e)| e.real.as_deref().map(|r| (r, i)))
         .collect();
-    let mut same_bytes_elsewhere = (0, None);
     let mut kept_same: HashSet<usize> = HashSet::new();
     let mut to_read = Vec::new();
     let mut file_hash: HashMap<String, u64> = HashMap::new();
-    for (source, hash) in gathered.sources.into_iter().zip(hashes) {
-        let same = by_path
+    let mut reals: HashMap<String, String> = HashMap::new();
+    // New spelling → the path the index holds the same file under (it is read again, changed).
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for (source, (hash, real)) in gathered.sources.into_iter().zip(hashes) {
+        let held = by_path
             .get(source.display())
-            .filter(|&&i| Some(old.entries[i].content_hash) == hash);
-        match same {
-            Some(&i) => {
+            .or_else(|| real.as_deref().and_then(|r| by_real.get(r)))
+            .copied();
+        match held.filter(|&i| Some(old.entries[i].content_hash) == hash) {
+            Some(i) => {
                 kept_same.insert(i);
             }
             None => {
+                let shown = source.display().to_string();
+                if let Some(i) = held
+                    && old.entries[i].article.path != shown
+                {
+                    renamed.insert(shown.clone(), old.entries[i].article.path.clone());
+                }
                 if let Some(h) = hash {
-                    if let Some(&held) = by_hash.get(&h)
-                        && held != source.display()
-                    {
-                        same_bytes_elsewhere.0 += 1;
-                        same_bytes_elsewhere.1.get_or_insert_with(|| {
-                            (source.display().to_string(), held.to_string())
-                        });
-                    }
-                    file_hash.insert(source.display().to_string(), h);
+                    file_hash.insert(shown.clone(), h);
+                }
+                if let Some(r) = real {
+                    reals.insert(shown, r);
                 }
                 to_read.push(source);
             }
         }
     }
-    drop(by_hash);
+    drop(by_real);
     pipeline::lap(&mut stats, "list", &mut clock);
 
     // New and changed inputs: read like any run, their texts all kept (the index stores them).
@@ -207,6 +217,7 @@ fn run_in_pool(
     let mut remove_hits = vec![0usize; settings.remove.len()];
     let mut replaced: HashSet<&str> = new.articles.iter().map(|a| a.path.as_str()).collect();
     replaced.extend(new.skipped.iter().map(|s| s.path.as_str()));
+    replaced.extend(renamed.values().map(String::as_str));
     let mut items: Vec<Item> = Vec::with_capacity(old.entries.len() + new.articles.len());
     let mut removed = 0;
     let mut unchanged = kept_same.len();
@@ -223,6 +234,7 @@ fn run_in_pool(
                 article: e.article,
                 fp: None,
                 raw_path: e.raw_path,
+                real: e.real,
                 content_hash: e.content_hash,
                 old_story: Some(e.story),
                 added: false,
@@ -250,11 +262,16 @@ fn run_in_pool(
         .zip(evidence)
         .zip(body_hashes);
     for (d, ((((article, shingles), paragraphs), evidence), body_hash)) in fresh.enumerate() {
-        let before = old_entries.remove(&article.path);
+        let before = old_entries.remove(&article.path).or_else(|| {
+            renamed
+                .get(&article.path)
+                .and_then(|held| old_entries.remove(held))
+        });
         // Read again (a record, a WARC page, a file touched) and found the same: not a change.
         let same = before.as_ref().is_some_and(|b| b.article == article);
         unchanged += usize::from(same);
         items.push(Item {
+            real: reals.remove(&article.path),
             content_hash: file_hash.get(&article.path).copied().unwrap_or(body_hash),
             article,
             fp: Some(read::Fingerprint {
@@ -291,7 +308,7 @@ fn run_in_pool(
         match fp {
             Ok(fp) => {
                 docs.push(it.article, fp, it.raw_path);
-                meta.push((it.content_hash, it.old_story, it.added));
+                meta.push((it.content_hash, it.old_story, it.added, it.real));
             }
             // Only with another --shingle-size than the index was built with.
             Err(reason) => docs.skipped.push(Skip {
@@ -360,6 +377,7 @@ fn run_in_pool(
                 max_html_bytes: cfg.normalize.max_html_bytes as u64,
                 story_of,
                 content_hashes: meta.iter().map(|m| m.0).collect(),
+                reals: meta.iter().map(|m| m.3.clone()).collect(),
                 stories: outcome
                     .stories
                     .iter()
@@ -392,7 +410,6 @@ fn run_in_pool(
         changed,
         pending,
         created,
-        same_bytes_elsewhere,
     })
 }
 
@@ -408,6 +425,8 @@ pub struct Pending {
     story_of: Vec<String>,
     /// Per document: its content hash.
     content_hashes: Vec<u64>,
+    /// Per document: its file's resolved path.
+    reals: Vec<Option<String>>,
     /// Story id → XXH3-64 of its record.
     stories: BTreeMap<String, u64>,
 }
@@ -426,6 +445,7 @@ impl Pending {
             .map(|(d, a)| store::EntryRef {
                 article: a,
                 raw_path: raw_paths.get(&d).map(PathBuf::as_path),
+                real: self.reals[d].as_deref(),
                 content_hash: self.content_hashes[d],
                 story: &self.story_of[d],
             })

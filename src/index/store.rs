@@ -29,7 +29,7 @@ const NEW_FILE: &str = "stories.idx.new";
 /// The lock file's name inside the index folder.
 pub const LOCK: &str = "lock";
 /// This build's index format. Another version is refused (rebuild the index).
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 const MAGIC: &[u8; 16] = b"NEWSDEDUP-INDEX\n";
 /// Articles per compressed chunk: enough text for LZ4 to find repeats across articles (site
 /// chrome, agency boilerplate), few enough that chunks compress in parallel.
@@ -80,6 +80,10 @@ pub struct Entry {
     pub article: Article,
     /// The file's path when it is not UTF-8 (`article.path` escapes it).
     pub raw_path: Option<PathBuf>,
+    /// The file's resolved path (absolute, links and `.`/`..` resolved): the same file named
+    /// another way (`./a`, `a`, `/home/x/a`) is the same article. None for a JSONL record or a
+    /// WARC page (known by its `id` or URI).
+    pub real: Option<String>,
     /// XXH3-64 of the file's bytes as read from disk (a file with the same hash is not read
     /// again); for a JSONL record or a WARC page, of its normalized body.
     pub content_hash: u64,
@@ -92,6 +96,7 @@ pub struct Entry {
 pub struct EntryRef<'a> {
     pub article: &'a Article,
     pub raw_path: Option<&'a Path>,
+    pub real: Option<&'a str>,
     pub content_hash: u64,
     pub story: &'a str,
 }
@@ -102,6 +107,7 @@ impl Entry {
         EntryRef {
             article: &self.article,
             raw_path: self.raw_path.as_deref(),
+            real: self.real.as_deref(),
             content_hash: self.content_hash,
             story: &self.story,
         }
@@ -320,6 +326,10 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
 }
 
 fn put_opt_str(out: &mut Vec<u8>, s: &Option<String>) {
+    put_opt(out, s.as_deref());
+}
+
+fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
         Some(s) => {
             out.push(1);
@@ -361,6 +371,7 @@ fn put_entry(out: &mut Vec<u8>, e: &EntryRef) {
         }
         None => out.push(0),
     }
+    put_opt(out, e.real);
     out.extend(e.content_hash.to_le_bytes());
     put_str(out, e.story);
     out.push(match a.format {
@@ -390,6 +401,7 @@ fn get_entry(r: &mut Reader) -> Result<Entry, Bad> {
         0 => None,
         _ => Some(crate::input::list::path_from_bytes(r.bytes()?)),
     };
+    let real = r.opt_str()?;
     let content_hash = r.u64()?;
     let story = r.str()?;
     let format = match r.u8()? {
@@ -427,6 +439,7 @@ fn get_entry(r: &mut Reader) -> Result<Entry, Bad> {
             truncated,
         },
         raw_path,
+        real,
         content_hash,
         story,
     })
@@ -522,6 +535,7 @@ mod tests {
                     truncated: i == 7,
                 },
                 raw_path: None,
+                real: (i % 3 == 0).then(|| format!("/data/corpus/{i:04}.txt")),
                 content_hash: i as u64 * 31,
                 story: format!("{:016x}", i / 3),
             })

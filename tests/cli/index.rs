@@ -386,7 +386,7 @@ fn index_survives_sigkill_at_any_point() {
 
 /// What a new user hit: a closed pipe leaves the index as it was and says so (not exit 0);
 /// `-o` into the index folder is refused; printing a missing index is an error, not a new
-/// index; the same files named another way get a note.
+/// index; the same files named another way (`./c`, `c//`, absolute) are the same articles.
 #[test]
 fn index_runs_say_what_they_did_not_do() {
     let tmp = tempfile::tempdir().unwrap();
@@ -439,11 +439,32 @@ fn index_runs_say_what_they_did_not_do() {
     );
     assert!(!d.join("missing").exists());
 
-    let o = run_in(d, &["--index", "ix", "./c"]);
-    assert!(o.status.success());
-    assert!(
-        stderr(&o).contains("2 inputs have the same bytes as articles it holds"),
-        "{}",
-        stderr(&o)
-    );
+    // The same files named another way are the same articles: nothing read, nothing added.
+    let absolute = d.join("c").to_string_lossy().into_owned();
+    for spelling in ["./c", "c//", absolute.as_str()] {
+        let o = run_in(d, &["--index", "ix", spelling]);
+        assert!(o.status.success());
+        assert!(
+            stderr(&o).contains(
+                "2 articles, 2 stories (0 created or changed); 2 inputs already held unchanged"
+            ),
+            "{spelling}: {}",
+            stderr(&o)
+        );
+    }
+    // A changed file named another way replaces its old version.
+    let first = std::fs::read_dir(d.join("c"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(&first, content(&Doc::Version(4, 2, 0, 0), 9)).unwrap();
+    let o = run_in(d, &["--index", "ix", absolute.as_str(), "-q", "--jsonl"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let members: usize = jsonl(&o.stdout)
+        .iter()
+        .map(|s| s["members"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(members, 2, "{}", String::from_utf8_lossy(&o.stdout));
 }
