@@ -84,6 +84,7 @@ fn main() {
     let mut examples = Vec::new();
     for (p, page) in pages.iter().enumerate() {
         let n = page.lines.len();
+        let longest = edges::longest(&page.folded);
         let mut seen = std::collections::BTreeSet::new();
         for rank in 0..EDGE_LINES.min(n) {
             for (i, tail) in [(rank, false), (n - 1 - rank, true)] {
@@ -96,7 +97,7 @@ fn main() {
                 if bad != good {
                     examples.push(Example {
                         page: p,
-                        x: edges::features(&page.folded, i, tail, rank),
+                        x: edges::features(&page.folded[i], longest, tail, rank),
                         chrome: bad,
                     });
                 }

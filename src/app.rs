@@ -83,13 +83,6 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
             );
         }
     }
-    // Checked before any input is read: a run of an hour must not end in "cannot write".
-    for (flag, path) in [("-o", &report.output), ("--stats-json", &report.stats_json)] {
-        if let Some(p) = path {
-            output::check_writable(p)
-                .with_context(|| format!("cannot write {flag} {}", p.display()))?;
-        }
-    }
     if let Some(settings) = &cfg.index {
         let file = settings.dir.join(index::store::FILE);
         if settings.prints_only(&cfg) && !file.exists() {
@@ -99,16 +92,20 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
                 file.display()
             );
         }
-        // `-o idx/stories.idx` would replace the index with the stories.
-        for (flag, path) in [("-o", &report.output), ("--stats-json", &report.stats_json)] {
-            if let Some(p) = path.as_deref().filter(|p| index::holds(&settings.dir, p)) {
-                anyhow::bail!(
-                    "{flag} {} is inside the index folder {}; write the stories elsewhere",
-                    p.display(),
-                    settings.dir.display()
-                );
-            }
+    }
+    // Checked before any input is read: a run of an hour must not end in "cannot write", and
+    // `-o idx/stories.idx` must not replace the index with the stories.
+    for (flag, path) in [("-o", &report.output), ("--stats-json", &report.stats_json)] {
+        let Some(p) = path else { continue };
+        if let Some(settings) = cfg.index.as_ref().filter(|s| index::holds(&s.dir, p)) {
+            anyhow::bail!(
+                "{flag} {} is inside the index folder {}; write the stories elsewhere",
+                p.display(),
+                settings.dir.display()
+            );
         }
+        output::check_writable(p)
+            .with_context(|| format!("cannot write {flag} {}", p.display()))?;
     }
     let bar = progress::Bar::new(report.progress, report.color);
     let mut index_note: Option<String> = None;

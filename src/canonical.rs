@@ -331,9 +331,7 @@ fn byline<'a>(
         // alone does not outweigh it, even an outlet's.
         return canonical.to_vec();
     }
-    counts
-        .iter()
-        .max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
+    most_carried(counts.iter())
         .map(|c| c.1.clone())
         .unwrap_or_default()
 }
@@ -367,10 +365,18 @@ fn outvoting<'c, K: Eq, V>(
     let own = own
         .and_then(|o| counts.iter().find(|c| &c.0 == o))
         .map_or(0, |c| c.2);
-    counts
-        .iter()
-        .filter(|c| c.2 >= 2 && c.2 > own)
-        .max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
+    most_carried(counts.iter().filter(|c| c.2 >= 2 && c.2 > own))
+}
+
+/// Of [`tally`] entries, the most carried (ties: the first met).
+fn most_carried<'c, K, V>(
+    entries: impl Iterator<Item = &'c (K, V, usize, usize)>,
+) -> Option<&'c (K, V, usize, usize)>
+where
+    K: 'c,
+    V: 'c,
+{
+    entries.max_by(|a, b| a.2.cmp(&b.2).then(b.3.cmp(&a.3)))
 }
 
 fn most_common(items: impl Iterator<Item = String>) -> Option<String> {

@@ -80,11 +80,16 @@ impl Model {
     }
 }
 
-/// The features of line `i` of `lines`, seen from the head (`tail` false) or the tail, where it
-/// is the `rank`th line from that end (0: the outermost).
-pub fn features(lines: &[String], i: usize, tail: bool, rank: usize) -> [f64; FEATURES] {
-    let line = lines[i].trim();
-    let longest = lines.iter().map(|l| l.len()).max().unwrap_or(1).max(1);
+/// The length in bytes of the longest of `lines` (at least 1), as [`features`] takes it.
+pub fn longest(lines: &[String]) -> usize {
+    lines.iter().map(String::len).max().unwrap_or(1).max(1)
+}
+
+/// The features of one line of a body whose longest line is `longest` bytes, seen from the
+/// head (`tail` false) or the tail, where it is the `rank`th line from that end (0: the
+/// outermost).
+pub fn features(line: &str, longest: usize, tail: bool, rank: usize) -> [f64; FEATURES] {
+    let line = line.trim();
     let mut words = 0usize;
     let (mut function, mut capitalized) = (0usize, 0usize);
     let mut lower = String::new();
@@ -136,8 +141,9 @@ pub fn cut(lines: &[String], model: &Model) -> (usize, usize) {
     }
     let total: usize = lines.iter().map(String::len).sum();
     let mut budget = total / 2;
+    let longest = longest(lines);
     let chrome = |i: usize, tail: bool, rank: usize| {
-        model.probability(&features(lines, i, tail, rank)) >= model.threshold
+        model.probability(&features(&lines[i], longest, tail, rank)) >= model.threshold
     };
     let mut tail = 0;
     while tail < EDGE_LINES && lines.len() - tail > 1 {
@@ -186,8 +192,8 @@ mod tests {
             "The council voted on Tuesday to close the bridge for repairs, which will take a year.",
             "Share this | Subscribe | Follow us",
         ]);
-        let text = features(&body, 0, false, 0);
-        let label = features(&body, 1, true, 0);
+        let text = features(&body[0], longest(&body), false, 0);
+        let label = features(&body[1], longest(&body), true, 0);
         assert_eq!(text[2], 1.0);
         assert_eq!(label[2], 0.0);
         assert!(text[3] > label[3]);
