@@ -627,7 +627,8 @@ pub fn read_sources(
         ..Docs::default()
     };
     let (mut reread, mut spilled) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for r in read.docs {
+    // Last to first (see `read::drain_back`), put back in order below.
+    for r in read::drain_back(read.docs) {
         match r {
             Ok((d, len)) => {
                 if d.article.truncated {
@@ -650,6 +651,20 @@ pub fn read_sources(
             Err(s) => docs.skipped.push(s),
         }
     }
+    docs.articles.reverse();
+    docs.shingles.reverse();
+    docs.paragraphs.reverse();
+    docs.evidence.reverse();
+    docs.body_hashes.reverse();
+    reread.reverse();
+    spilled.reverse();
+    docs.skipped.reverse();
+    docs.warnings.reverse();
+    let count = docs.articles.len();
+    docs.raw_paths = std::mem::take(&mut docs.raw_paths)
+        .into_iter()
+        .map(|(d, raw)| (count - 1 - d, raw))
+        .collect();
     stats.articles = docs.articles.len();
     // Once written out, the spill is only read; if writing failed, files are read again.
     let spill: Option<spill::Stored> = match spill.map(spill::Spill::finish) {

@@ -141,9 +141,22 @@ pub fn read(
             loaded
         })
         .collect();
-    let mut out = ReadOut::default();
+    let total = loaded
+        .iter()
+        .map(|l| match l {
+            Loaded::One(_) => 1,
+            Loaded::Many { docs, .. } => docs.len(),
+        })
+        .sum();
+    let mut out = ReadOut {
+        docs: Vec::with_capacity(total),
+        ..ReadOut::default()
+    };
     let mut containers = false;
-    for l in loaded {
+    // Last to first, so `loaded` gives its memory back as the documents move out of it (on a
+    // million articles each copy of the documents' fixed part is hundreds of MB); put back in
+    // order after.
+    for l in drain_back(loaded) {
         match l {
             Loaded::One(d) => out.docs.push(d),
             Loaded::Many {
@@ -152,7 +165,7 @@ pub fn read(
                 ignored,
             } => {
                 containers = true;
-                out.docs.extend(docs);
+                out.docs.extend(docs.into_iter().rev());
                 out.warc_records += records;
                 for (k, n) in ignored {
                     *out.warc_ignored.entry(k).or_insert(0) += n;
@@ -160,12 +173,25 @@ pub fn read(
             }
         }
     }
+    out.docs.reverse();
     if containers {
         unique_names(&mut out.docs);
         // Sources were in name order; a container's pages join them by their own names.
         out.docs.sort_by(|a, b| name(a).cmp(name(b)));
     }
     out
+}
+
+/// The items of `v` from last to first, its allocation shrinking as they are taken: moving a
+/// large vector's items into others holds both only a slice at a time.
+pub fn drain_back<T>(mut v: Vec<T>) -> impl Iterator<Item = T> {
+    std::iter::from_fn(move || {
+        let item = v.pop();
+        if v.capacity() > 4096 && v.len() < v.capacity() - v.capacity() / 8 {
+            v.shrink_to_fit();
+        }
+        item
+    })
 }
 
 fn name(d: &Result<(Doc, u64), Skip>) -> &str {
