@@ -276,6 +276,7 @@ fn main() {
     let mut explain_threshold = 0.5;
     let mut equal_weights = false;
     let mut shipped = false;
+    let mut merge_floor = newsdedup::story::model::MERGE_FLOOR;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -303,6 +304,13 @@ fn main() {
                     .expect("--threshold X")
             }
             "--equal-weights" => equal_weights = true,
+            // Average linkage between stories at this mean probability (above 1: off).
+            "--merge-floor" => {
+                merge_floor = args
+                    .next()
+                    .and_then(|x| x.parse().ok())
+                    .expect("--merge-floor X")
+            }
             other => panic!("unknown argument {other}"),
         }
     }
@@ -386,6 +394,7 @@ fn main() {
             Model {
                 weights: fit_examples(&train, explain_lambda),
                 threshold: explain_threshold,
+                merge_floor,
             }
         };
         println!("model: {}", m.describe());
@@ -528,6 +537,7 @@ fn main() {
             let m = Model {
                 weights: full,
                 threshold,
+                merge_floor,
             };
             let fixtures_joined: u64 = checks
                 .iter()
@@ -544,7 +554,11 @@ fn main() {
                     for &f in &drop {
                         weights[f] = 0.0;
                     }
-                    let m = Model { weights, threshold };
+                    let m = Model {
+                        weights,
+                        threshold,
+                        merge_floor,
+                    };
                     let stories = story::join(c.groups.clone(), scoring, &m);
                     let (a, b, g, x) = held_out_counts(c, &stories, Some(fold as u64));
                     tp += a;

@@ -220,7 +220,38 @@ pub struct Scored {
 pub struct Scoring<'a> {
     pub corpus: Corpus<'a>,
     pub representatives: Vec<u32>,
+    /// Each group's headline holder (see [`score`]).
+    pub titles: Vec<Option<u32>>,
     pub pairs: Vec<Scored>,
+    /// Groups whose dates are further apart than this many days are not joined.
+    pub window_days: i64,
+}
+
+impl Scoring<'_> {
+    /// The link between any two groups (a candidate pair or not) under `model`; groups
+    /// further apart than the date window get probability 0.
+    pub fn link(&self, a: u32, b: u32, model: &Model) -> Link {
+        let (ra, rb) = (
+            self.representatives[a as usize],
+            self.representatives[b as usize],
+        );
+        let evidence = features::pair(
+            &self.corpus,
+            ra,
+            rb,
+            self.titles[a as usize],
+            self.titles[b as usize],
+        );
+        let apart = evidence.days_apart.is_some_and(|d| d > self.window_days);
+        Link {
+            probability: if apart {
+                0.0
+            } else {
+                model.probability(&evidence)
+            },
+            evidence,
+        }
+    }
 }
 
 /// The corpus-wide facts over version groups: term rarity, term weights, site-name titles.
@@ -302,7 +333,9 @@ pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<
     Scoring {
         corpus,
         representatives: reps,
+        titles,
         pairs: scored,
+        window_days: input.window_days,
     }
 }
 
@@ -321,12 +354,19 @@ pub fn merge(groups: Vec<Group>, input: &Input, params: &StoryParams) -> Merged 
         };
     }
     let scoring = score(&groups, input, &params.model);
-    let centers = assign(
+    let mut centers = assign(
         &groups,
         &scoring.representatives,
         input.shingles,
         &scoring.pairs,
         params.model.threshold,
+    );
+    average_link(
+        &mut centers,
+        &groups,
+        &scoring.pairs,
+        &params.model,
+        |a, b| scoring.link(a, b, &params.model).probability,
     );
     Merged {
         groups: assemble(groups, &centers, input.shingles),
@@ -356,13 +396,16 @@ pub fn join(groups: Vec<Group>, scoring: &Scoring, model: &Model) -> Vec<Group> 
         })
         .collect();
     let shingles = scoring.corpus.shingles;
-    let centers = assign(
+    let mut centers = assign(
         &groups,
         &scoring.representatives,
         shingles,
         &rescored,
         model.threshold,
     );
+    average_link(&mut centers, &groups, &rescored, model, |a, b| {
+        scoring.link(a, b, model).probability
+    });
     assemble(groups, &centers, shingles)
 }
 
@@ -429,6 +472,120 @@ pub fn assign(
         }
     }
     joined
+}
+
+/// Groups compared per story when two stories are weighed for a merge (the largest).
+pub const AVERAGE_GROUPS: usize = 8;
+
+/// Merges two stories linked across (a link at the threshold between groups of each) when
+/// the mean probability over all pairs of their groups (the [`AVERAGE_GROUPS`] largest of
+/// each) reaches the model's merge floor: average linkage, so one ambiguous link cannot chain two
+/// sibling stories, but a write-thru's versions split by the center rule come together.
+/// `pairs` are the scored candidate pairs (their probabilities under `model`); `probability`
+/// gives it for any two groups.
+fn average_link(
+    joined: &mut [Option<(u32, Link)>],
+    groups: &[Group],
+    pairs: &[Scored],
+    model: &Model,
+    probability: impl Fn(u32, u32) -> f64,
+) {
+    let floor = model.merge_floor;
+    if floor > 1.0 {
+        return;
+    }
+    let n = joined.len();
+    let story_of: Vec<u32> = (0..n)
+        .map(|g| joined[g].map_or(g as u32, |j| j.0))
+        .collect();
+    // Bridges between stories, strongest first.
+    let mut bridges: Vec<(f64, u32, u32, Link)> = Vec::new();
+    for s in pairs {
+        let p = s.link.probability;
+        let (x, y) = (story_of[s.a as usize], story_of[s.b as usize]);
+        if p >= model.threshold && x != y {
+            bridges.push((p, x.min(y), x.max(y), s.link));
+        }
+    }
+    if bridges.is_empty() {
+        return;
+    }
+    bridges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // Each story's groups, largest first.
+    let size = |g: u32| (groups[g as usize].members.len(), std::cmp::Reverse(g));
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for g in 0..n {
+        members[story_of[g] as usize].push(g as u32);
+    }
+    let mut root: Vec<u32> = (0..n as u32).collect();
+    fn find(root: &mut [u32], mut x: u32) -> u32 {
+        while root[x as usize] != x {
+            root[x as usize] = root[root[x as usize] as usize];
+            x = root[x as usize];
+        }
+        x
+    }
+    let mut bridge_of: Vec<Option<Link>> = vec![None; n];
+    for (_, x, y, link) in bridges {
+        let (rx, ry) = (find(&mut root, x), find(&mut root, y));
+        if rx == ry {
+            continue;
+        }
+        let top = |r: u32, members: &[Vec<u32>]| {
+            let mut v = members[r as usize].clone();
+            v.sort_by_key(|&g| std::cmp::Reverse(size(g)));
+            v.truncate(AVERAGE_GROUPS);
+            v
+        };
+        let (gx, gy) = (top(rx, &members), top(ry, &members));
+        let mut sum = 0.0;
+        for &a in &gx {
+            for &b in &gy {
+                sum += probability(a, b);
+            }
+        }
+        let mean = sum / (gx.len() * gy.len()) as f64;
+        if mean < floor {
+            continue;
+        }
+        // The story with more members keeps its center (ties: the lower index).
+        let count = |r: u32, members: &[Vec<u32>]| -> usize {
+            members[r as usize]
+                .iter()
+                .map(|&g| groups[g as usize].members.len())
+                .sum()
+        };
+        let (keep, gone) = if (count(rx, &members), std::cmp::Reverse(rx))
+            >= (count(ry, &members), std::cmp::Reverse(ry))
+        {
+            (rx, ry)
+        } else {
+            (ry, rx)
+        };
+        root[gone as usize] = keep;
+        bridge_of[gone as usize] = Some(link);
+        let moved = std::mem::take(&mut members[gone as usize]);
+        members[keep as usize].extend(moved);
+    }
+    let firsts: Vec<Option<(u32, Link)>> = joined.to_vec();
+    for g in 0..n {
+        let s = story_of[g];
+        let r = find(&mut root, s);
+        if r == s {
+            continue;
+        }
+        joined[g] = Some(match firsts[g] {
+            Some((_, link)) => (r, link),
+            // A merged center always has its bridge; the fallback only keeps this total.
+            None => (
+                r,
+                bridge_of[g].unwrap_or(Link {
+                    probability: 0.0,
+                    evidence: PairEvidence::default(),
+                }),
+            ),
+        });
+    }
 }
 
 /// Builds the stories from the centers' assignment.
@@ -534,5 +691,57 @@ mod tests {
         // Below the threshold, no link counts.
         let joined = assign(&gs, &reps, &shingles, &pairs, 0.96);
         assert_eq!(joined[2], None);
+    }
+
+    #[test]
+    fn average_link_merges_a_split_write_thru_but_not_siblings_over_one_bridge() {
+        // Write-thru: 0 and 1 (with its own version 7) are versions of one story scored below
+        // the threshold (0.6, 0.7); 2 links to both, joins 0 (the larger center) and bridges
+        // to 1's story. Siblings: 3 (+5) and 4 (+6) are two stories; 5 links to 4 alone.
+        let (gs, reps, shingles) = groups(&[3, 2, 1, 2, 1, 1, 1, 1]);
+        let pairs = vec![
+            link(0, 1, 0.6),
+            link(0, 7, 0.7),
+            link(1, 7, 0.9),
+            link(0, 2, 0.9),
+            link(1, 2, 0.9),
+            link(3, 5, 0.95),
+            link(4, 5, 0.85),
+            link(4, 6, 0.9),
+        ];
+        let p = |a: u32, b: u32| {
+            pairs
+                .iter()
+                .find(|s| (s.a, s.b) == (a.min(b), a.max(b)))
+                .map_or(0.1, |s| s.link.probability)
+        };
+        let model = Model {
+            threshold: 0.8,
+            merge_floor: 0.5,
+            ..Model::default()
+        };
+        let story = |joined: &[Option<(u32, Link)>], g: usize| joined[g].map_or(g as u32, |j| j.0);
+        let mut joined = assign(&gs, &reps, &shingles, &pairs, model.threshold);
+        // The center rule alone splits the write-thru.
+        assert_ne!(story(&joined, 0), story(&joined, 1));
+        average_link(&mut joined, &gs, &pairs, &model, p);
+        // Mean over {1, 7} x {0, 2}: (0.6 + 0.7 + 0.9 + 0.1) / 4 >= 0.5: one story, centered
+        // on 0 (more members).
+        assert_eq!(story(&joined, 1), 0);
+        assert_eq!(story(&joined, 2), 0);
+        assert_eq!(story(&joined, 7), 0);
+        assert_eq!(joined[1].map(|j| j.1.probability), Some(0.9));
+        // Mean over {3, 5} x {4, 6}: (0.1 + 0.1 + 0.85 + 0.1) / 4 < 0.5: apart.
+        assert_ne!(story(&joined, 3), story(&joined, 4));
+        assert_eq!(story(&joined, 5), story(&joined, 3));
+        assert_eq!(story(&joined, 6), story(&joined, 4));
+        // Off above 1: the write-thru stays split.
+        let mut off = assign(&gs, &reps, &shingles, &pairs, model.threshold);
+        let never = Model {
+            merge_floor: 2.0,
+            ..model
+        };
+        average_link(&mut off, &gs, &pairs, &never, p);
+        assert_ne!(story(&off, 0), story(&off, 1));
     }
 }
