@@ -56,7 +56,7 @@ pub fn defuse(html: &str) -> Cow<'_, str> {
     let mut stack: Vec<(usize, usize)> = Vec::new();
     let mut formatting = 0usize;
     let mut i = 0usize;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + off;
         let rest = &b[lt + 1..];
         if rest.starts_with(b"!--") {
@@ -128,10 +128,7 @@ pub fn defuse(html: &str) -> Cow<'_, str> {
 
 /// The first occurrence of `needle` at or after `from`.
 fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
+    memchr::memmem::find(b.get(from..)?, needle).map(|p| from + p)
 }
 
 /// The index just past the `>` that ends a tag whose name ends at `from`; a quoted attribute
@@ -143,10 +140,7 @@ fn end_of_tag(b: &[u8], from: usize) -> usize {
         match b[j] {
             b'>' => return j + 1,
             q @ (b'"' | b'\'') if after_eq => {
-                j = b[j + 1..]
-                    .iter()
-                    .position(|&c| c == q)
-                    .map_or(b.len(), |p| j + 1 + p + 1);
+                j = memchr::memchr(q, &b[j + 1..]).map_or(b.len(), |p| j + 1 + p + 1);
                 after_eq = false;
                 continue;
             }
