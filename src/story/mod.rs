@@ -23,8 +23,15 @@
 //!    by Hassanzadeh et al., VLDB 2009): two sibling stories linked through one version stay
 //!    apart unless that version's link reaches both centers. One relaxation, measured by
 //!    cross-validation (the fitting example): a group left alone (a center nobody joined) that
-//!    is linked to a member of a story joins that story. It brings no members with it, so two
-//!    stories never merge and a chain grows by one step at most.
+//!    is linked to a member of a story joins that story. It brings no members with it, so a
+//!    chain grows by one step at most.
+//! 5. **Average linkage between stories** ([`Model::merge_floor`]): two stories with a link at
+//!    the threshold between them merge when the mean probability over all pairs of their
+//!    groups (the [`AVERAGE_GROUPS`] largest of each) reaches the floor, strongest links
+//!    first. A write-thru split by the center rule (two of its versions became centers before
+//!    the version linking them) comes together; a sibling reached through one ambiguous
+//!    version does not, as its other versions pull the mean down. At most
+//!    `AVERAGE_GROUPS²` pairs are scored per link between stories: linear in the links.
 
 pub mod features;
 pub mod model;
@@ -513,9 +520,17 @@ fn average_link(
     bridges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     // Each story's groups, largest first.
     let size = |g: u32| (groups[g as usize].members.len(), std::cmp::Reverse(g));
-    let mut members: Vec<Vec<u32>> = vec![Vec::new(); n];
+    // Per story (by its root): its largest groups, at most AVERAGE_GROUPS, largest first, and
+    // its count of documents. Kept small, so a merge costs the same whatever the stories' size.
+    let mut top: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut count: Vec<usize> = vec![0; n];
     for g in 0..n {
-        members[story_of[g] as usize].push(g as u32);
+        top[story_of[g] as usize].push(g as u32);
+        count[story_of[g] as usize] += groups[g].members.len();
+    }
+    for t in &mut top {
+        t.sort_by_key(|&g| std::cmp::Reverse(size(g)));
+        t.truncate(AVERAGE_GROUPS);
     }
     let mut root: Vec<u32> = (0..n as u32).collect();
     fn find(root: &mut [u32], mut x: u32) -> u32 {
@@ -531,16 +546,10 @@ fn average_link(
         if rx == ry {
             continue;
         }
-        let top = |r: u32, members: &[Vec<u32>]| {
-            let mut v = members[r as usize].clone();
-            v.sort_by_key(|&g| std::cmp::Reverse(size(g)));
-            v.truncate(AVERAGE_GROUPS);
-            v
-        };
-        let (gx, gy) = (top(rx, &members), top(ry, &members));
+        let (gx, gy) = (&top[rx as usize], &top[ry as usize]);
         let mut sum = 0.0;
-        for &a in &gx {
-            for &b in &gy {
+        for &a in gx {
+            for &b in gy {
                 sum += probability(a, b);
             }
         }
@@ -548,15 +557,9 @@ fn average_link(
         if mean < floor {
             continue;
         }
-        // The story with more members keeps its center (ties: the lower index).
-        let count = |r: u32, members: &[Vec<u32>]| -> usize {
-            members[r as usize]
-                .iter()
-                .map(|&g| groups[g as usize].members.len())
-                .sum()
-        };
-        let (keep, gone) = if (count(rx, &members), std::cmp::Reverse(rx))
-            >= (count(ry, &members), std::cmp::Reverse(ry))
+        // The story with more documents keeps its center (ties: the lower index).
+        let (keep, gone) = if (count[rx as usize], std::cmp::Reverse(rx))
+            >= (count[ry as usize], std::cmp::Reverse(ry))
         {
             (rx, ry)
         } else {
@@ -564,8 +567,12 @@ fn average_link(
         };
         root[gone as usize] = keep;
         bridge_of[gone as usize] = Some(link);
-        let moved = std::mem::take(&mut members[gone as usize]);
-        members[keep as usize].extend(moved);
+        count[keep as usize] += count[gone as usize];
+        let moved = std::mem::take(&mut top[gone as usize]);
+        let kept = &mut top[keep as usize];
+        kept.extend(moved);
+        kept.sort_by_key(|&g| std::cmp::Reverse(size(g)));
+        kept.truncate(AVERAGE_GROUPS);
     }
     let firsts: Vec<Option<(u32, Link)>> = joined.to_vec();
     for g in 0..n {
