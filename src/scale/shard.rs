@@ -164,6 +164,13 @@ pub fn write(path: &Path, rows: &[Row]) -> anyhow::Result<()> {
         writer.write(&batch(chunk)?)?;
     }
     writer.close()?;
+    // A shard is data for others to read, not a secret: the permissions of a new file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
