@@ -305,3 +305,71 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<Row>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_round_trip_through_parquet() {
+        let article = crate::normalize::Article {
+            path: "site/a.html".into(),
+            format: crate::normalize::Format::Html,
+            header: crate::normalize::Header {
+                title: Some("Quake «north»".into()),
+                authors: vec!["A. Writer".into()],
+                ..Default::default()
+            },
+            body: "First paragraph.\n\nSecond — with a dash.".into(),
+            truncated: false,
+        };
+        let rows: Vec<Row> = (0..BATCH as u64 + 3)
+            .map(|i| Row {
+                path: format!("p{i:05}"),
+                skip: (i % 7 == 3).then(|| ("empty".into(), "empty file".into())),
+                warning: (i == 5).then(|| "cut".into()),
+                bytes: i * 10,
+                article: (i % 7 != 3).then(|| crate::index::store::article_bytes(&article, None)),
+                body_hash: u64::MAX - i,
+                day: (i % 2 == 0).then_some(17_000 + i as i64),
+                shingles: (0..(i % 5) as u32).map(|s| u32::MAX - s).collect(),
+                band_keys: vec![i as u32; 3],
+                paragraphs: vec![ParagraphKey {
+                    exact: u64::MAX - 2 * i,
+                    fuzzy: i as u32,
+                    words: 7,
+                }],
+                evidence: Evidence {
+                    title_key: (i % 3 == 0).then_some(u32::MAX),
+                    title_words: vec![1, 2].into(),
+                    lede: vec![3].into(),
+                    quotes: Vec::new().into(),
+                    terms: vec![4, 5, u32::MAX].into(),
+                    place: Some(9),
+                },
+            })
+            .map(|mut r| {
+                if r.skip.is_some() {
+                    r = Row {
+                        path: r.path,
+                        skip: r.skip,
+                        bytes: r.bytes,
+                        ..Row::default()
+                    };
+                }
+                r
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.parquet");
+        write(&path, &rows).unwrap();
+        assert_eq!(read(&path).unwrap(), rows);
+        let (back, raw) =
+            crate::index::store::article_from_bytes(rows[0].article.as_ref().unwrap()).unwrap();
+        assert_eq!((back, raw), (article, None));
+        // Not a shard: named, no panic.
+        std::fs::write(&path, b"PAR1 not really").unwrap();
+        let err = read(&path).unwrap_err().to_string();
+        assert!(err.contains("s.parquet: not a newsdedup shard"), "{err}");
+    }
+}
