@@ -28,28 +28,23 @@ timed() { # timed NAME CMD...: wall seconds and peak RSS (KiB) of CMD into WORK/
 rm -rf "$work"
 mkdir -p "$work/lists"
 
-timed single "$bin" "$corpus" --jsonl -q -o "$work/single.jsonl" 2> "$work/single.stderr"
+# The corpus's subfolders, all given to the single run and dealt round robin to the shards
+# (files directly in CORPUS, such as gen_corpus's gold.tsv, are in neither).
+subs=()
+while IFS= read -r -d '' sub; do subs+=("$sub"); done \
+    < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d -not -name '.*' -print0 | LC_ALL=C sort -z)
+timed single "$bin" "${subs[@]}" --jsonl -q -o "$work/single.jsonl" 2> "$work/single.stderr"
 grep '^newsdedup: skipped' "$work/single.stderr" | LC_ALL=C sort > "$work/single.skips" || true
 
-# The corpus's subfolders (and its loose files, which the main job reads with the same --ext)
-# dealt to the shards.
-i=0
-while IFS= read -r -d '' sub; do
-    printf '%s\n' "$sub" >> "$work/lists/$((i % shards))"
-    i=$((i + 1))
-done < <(find "$corpus" -mindepth 1 -maxdepth 1 -type d -not -name '.*' -print0 | LC_ALL=C sort -z)
-loose=()
-while IFS= read -r -d '' f; do loose+=("$f"); done \
-    < <(find "$corpus" -mindepth 1 -maxdepth 1 -type f -print0 | LC_ALL=C sort -z)
+for i in "${!subs[@]}"; do
+    printf '%s\n' "${subs[$i]}" >> "$work/lists/$((i % shards))"
+done
 start=$(date +%s.%N)
 for list in "$work"/lists/*; do
     n=$(basename "$list")
     mapfile -t dirs < "$list"
-    extra=()
-    # Loose files go with shard 0, walked as the main job walks its folder argument.
-    [[ $n == 0 && ${#loose[@]} -gt 0 ]] && extra=("${loose[@]}")
     timed "fingerprint-$n" "$bin" fingerprint -q --out-dir "$work/fp" --shard "part-$n" \
-        "${dirs[@]}" "${extra[@]}" 2> "$work/fingerprint-$n.stderr"
+        "${dirs[@]}" 2> "$work/fingerprint-$n.stderr"
 done
 end=$(date +%s.%N)
 echo "fingerprint (all shards, one after another) $(echo "$end - $start" | bc) s" > "$work/fingerprint.total"
@@ -62,7 +57,9 @@ PYSPARK_PYTHON=$venv/bin/python timed spark "$venv/bin/spark-submit" --master "$
     --conf spark.driver.extraJavaOptions=-Dlog4j2.level=warn \
     "$root/scale/spark/dedup.py" "$work/fp" --out "$work/spark" --bin "$bin" \
     > "$work/spark.stdout" 2> "$work/spark.stderr"
-grep '^newsdedup: skipped' "$work/spark.stderr" | LC_ALL=C sort > "$work/spark.skips" || true
+# spark-submit passes the Python driver's stderr on to its own stdout.
+cat "$work/spark.stdout" "$work/spark.stderr" | grep '^newsdedup: skipped' | LC_ALL=C sort \
+    > "$work/spark.skips" || true
 
 articles=$(grep -c . "$work/single.jsonl" || true)
 {

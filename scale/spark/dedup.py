@@ -147,15 +147,20 @@ class Job:
         parts = a.partitions
         rows = spark.read.parquet(os.path.join(a.fingerprints, "shards"))
         # A path in two shards is one input (as a path given twice is read once).
-        rows = rows.dropDuplicates(["path"])
-        skips = rows.where(F.col("skip_kind").isNotNull()).select(
+        light = rows.drop("article").dropDuplicates(["path"])
+        skips = light.where(F.col("skip_kind").isNotNull()).select(
             "path", F.col("skip_kind").alias("kind"), F.col("skip_reason").alias("reason"))
-        warnings = rows.where(F.col("warning").isNotNull()).select("path", "warning")
-        # Documents numbered in path order (ids increase with the path; not contiguous).
-        docs = (rows.where(F.col("skip_kind").isNull()).drop("skip_kind", "skip_reason", "warning")
+        warnings = light.where(F.col("warning").isNotNull()).select("path", "warning")
+        # Documents numbered in path order (ids increase with the path; not contiguous). The
+        # articles (their text, most of a row) stay out of it, joined only where assemble
+        # needs them (strip, stories).
+        docs = (light.where(F.col("skip_kind").isNull()).drop("skip_kind", "skip_reason", "warning")
                 .orderBy("path").withColumn("id", F.monotonically_increasing_id()))
         docs = docs.localCheckpoint()
         n_docs = docs.count()
+        articles = (rows.where(F.col("skip_kind").isNull()).select("path", "article")
+                    .dropDuplicates(["path"]).join(docs.select("path", "id"), "path")
+                    .select("id", "article"))
         self.lap("load", articles=n_docs, skipped=skips.count())
 
         # -- templates: paragraphs in min_docs documents or more, examined on their first holders
@@ -187,11 +192,11 @@ class Job:
             found = (samples.join(answers.where("template"), "sample")
                      .select("exact").distinct().localCheckpoint())
             n_found = found.count()
-        self.lap("templates", template_paragraphs=n_found)
+        self.lap("templates", template_paragraphs=n_found, paragraph_postings=para.count())
 
         # -- strip: articles holding template paragraphs get new shingles and band keys
         holders = para.join(found, "exact").groupBy("id").agg(F.collect_list("exact").alias("templates"))
-        tasks = holders.join(docs.select("id", "article"), "id").select(F.to_json(F.struct(
+        tasks = holders.join(articles, "id").select(F.to_json(F.struct(
             F.lit("strip").alias("task"), "id", "article", "templates")).alias("t"))
         stripped = spark.read.schema("id long, shingles array<bigint>, band_keys array<bigint>").json(
             self.assemble(tasks, parts)).withColumnRenamed("shingles", "s2").withColumnRenamed("band_keys", "b2")
@@ -220,9 +225,11 @@ class Job:
                    .where((F.col("shared") >= 2) & (
                        F.col("shared") / F.greatest(F.least("sa.n", "sb.n"), F.lit(1)) >= p["overlap_threshold"]))
                    .select("a", "b"))
+        shared = shared.localCheckpoint()
         cands = lsh.union(overlap).distinct().localCheckpoint()
         n_cands = cands.count()
-        self.lap("candidates", candidate_pairs=n_cands)
+        self.lap("candidates", candidate_pairs=n_cands, lsh_pairs=lsh.count(),
+                 sampled_shingle_entries=samp.count(), overlap_pairs_sharing_a_sample=shared.count())
 
         # -- version groups: components of candidate pairs, verified and clustered by assemble
         comp, rounds = self.components(cands)
@@ -231,6 +238,8 @@ class Job:
                  .groupBy("comp").agg(F.collect_list(F.struct("id", "shingles", "day")).alias("docs")))
         vpairs = (cands.join(comp.withColumnRenamed("node", "a"), "a")
                   .groupBy("comp").agg(F.collect_list(F.array("a", "b")).alias("pairs")))
+        vdocs = vdocs.localCheckpoint()
+        largest_v = vdocs.select(F.max(F.size("docs"))).first()[0] or 1
         tasks = vdocs.join(vpairs, "comp").select(F.to_json(F.struct(
             F.lit("versions").alias("task"), "docs", "pairs")).alias("t"))
         answers = spark.read.schema(
@@ -244,7 +253,8 @@ class Job:
         links = answers.select(F.explode("links").alias("l")).select(
             F.col("l")[0].alias("a"), F.col("l")[1].alias("b"))
         n_groups = groups.count()
-        self.lap("versions", version_groups=n_groups, components_rounds=rounds)
+        self.lap("versions", version_groups=n_groups, components_rounds=rounds,
+                 largest_component_docs=largest_v)
 
         # -- corpus facts over version groups: term counts (rarity), site-name titles
         group_of = groups.select("gid", F.explode("members").alias("id"))
@@ -323,8 +333,10 @@ class Job:
         gc = groups.join(scomp, "gid", "left").withColumn("comp", F.coalesce("comp", "gid"))
         tg = gc.groupBy("comp").agg(F.collect_list(F.struct("members", "coverage")).alias("groups"))
         td = gc.select("comp", F.explode("members").alias("id")).join(
-            fp.select("id", "article", "shingles", "terms", "title_key"), "id")
+            fp.select("id", "shingles", "terms", "title_key"), "id").join(articles, "id")
         tdocs = td.groupBy("comp").agg(F.collect_list(F.struct("id", "article", "shingles")).alias("docs"))
+        tdocs = tdocs.localCheckpoint()
+        largest_s = tdocs.select(F.max(F.size("docs"))).first()[0]
         tterms = (td.select("comp", F.explode("terms").alias("term")).distinct().join(rarity, "term")
                   .groupBy("comp").agg(F.collect_list(F.array("term", "count")).alias("rarity")))
         tsite = (td.select("comp", "title_key").join(site_df, "title_key").distinct()
@@ -347,7 +359,8 @@ class Job:
 
         stories = spark.createDataFrame(lines.map(split), "path string, record string").localCheckpoint()
         n_stories = stories.count()
-        self.lap("stories", stories=n_stories, components_rounds=srounds)
+        self.lap("stories", stories=n_stories, components_rounds=srounds,
+                 largest_component_docs=largest_s)
 
         self.write(stories, skips, warnings)
         self.lap("write")

@@ -155,7 +155,8 @@ pub fn write(path: &Path, rows: &[Row]) -> anyhow::Result<()> {
         .tempfile_in(dir)?;
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
-        .set_created_by(format!("newsdedup {}", env!("CARGO_PKG_VERSION")))
+        // "NAME version V": the form parquet-mr (Spark's reader) parses without a warning.
+        .set_created_by(format!("newsdedup version {}", env!("CARGO_PKG_VERSION")))
         .build();
     let first = batch(&rows[..rows.len().min(BATCH)])?;
     let mut writer = ArrowWriter::try_new(tmp.as_file().try_clone()?, first.schema(), Some(props))?;
