@@ -231,7 +231,21 @@ class Job:
         self.lap("candidates", candidate_pairs=n_cands, lsh_pairs=lsh.count(),
                  sampled_shingle_entries=samp.count(), overlap_pairs_sharing_a_sample=shared.count())
 
-        # -- version groups: components of candidate pairs, verified and clustered by assemble
+        # -- verify: Jaccard and containment of each candidate pair's shingle sets (sorted,
+        # distinct), kept down to verify_floor, as verify::similarity computes them
+        sh = fp.select("id", "shingles")
+        v = (cands.join(sh.select(F.col("id").alias("a"), F.col("shingles").alias("sa")), "a")
+             .join(sh.select(F.col("id").alias("b"), F.col("shingles").alias("sb")), "b")
+             .select("a", "b", F.size(F.array_intersect("sa", "sb")).alias("i"),
+                     F.size("sa").alias("la"), F.size("sb").alias("lb")))
+        floor = p["verify_floor"]
+        verified = v.where((F.col("la") > 0) & (F.col("lb") > 0) & (
+            (F.col("i") / (F.col("la") + F.col("lb") - F.col("i")) >= floor)
+            | (F.col("i") / F.least("la", "lb") >= floor))).select("a", "b").localCheckpoint()
+        self.lap("verify", verified_pairs=verified.count())
+
+        # -- version groups: components of verified pairs, clustered by assemble
+        cands = verified
         comp, rounds = self.components(cands)
         comp = comp.localCheckpoint()
         vdocs = (comp.withColumnRenamed("node", "id").join(fp.select("id", "shingles", "day"), "id")
