@@ -160,8 +160,8 @@ impl AssembleArgs {
 /// Options of `man`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// The subcommand whose page newsdedup-COMMAND(1) to print (normalize, eval, completions,
-    /// man); without it, newsdedup(1).
+    /// The subcommand whose page newsdedup-COMMAND(1) to print (normalize, eval, fingerprint,
+    /// assemble, completions, man); without it, newsdedup(1).
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
 }
