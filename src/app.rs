@@ -8,12 +8,14 @@ use anyhow::{Context, anyhow};
 use rayon::prelude::*;
 
 use crate::canonical::Story;
-use crate::cli::{Cli, Command, EvalArgs, EvalSource, NormalizeArgs, RunArgs};
+use crate::cli::{
+    AssembleArgs, Cli, Command, EvalArgs, EvalSource, FingerprintArgs, NormalizeArgs, RunArgs,
+};
 use crate::cluster::ClusterParams;
 use crate::eval::{self, Evaluation};
 use crate::input::{self, Skip};
 use crate::normalize::Article;
-use crate::{index, output, pipeline, progress, read};
+use crate::{index, output, pipeline, progress, read, scale};
 
 /// Documented exit codes.
 pub mod exit {
@@ -30,6 +32,8 @@ pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Some(Command::Normalize(args)) => normalize(&args),
         Some(Command::Eval(args)) => evaluate(&args),
+        Some(Command::Fingerprint(args)) => fingerprint(&args),
+        Some(Command::Assemble(args)) => assemble(&args),
         Some(Command::Completions(args)) => completions(args.shell),
         Some(Command::Man(args)) => man(args.command.as_deref()),
         None => dedup(&cli.run),
@@ -68,6 +72,46 @@ fn report_warnings(warnings: &[String]) {
     for w in warnings {
         let _ = writeln!(err, "newsdedup: warning: {w}");
     }
+}
+
+/// `newsdedup fingerprint`: one shard of the Spark path.
+fn fingerprint(args: &FingerprintArgs) -> anyhow::Result<u8> {
+    let cfg = args.config();
+    let progress = progress::Bar::new(progress::wanted(args.quiet), progress::color());
+    let written = scale::fingerprint::run(&cfg, &args.out_dir, args.shard.as_deref(), &progress)?;
+    progress.finish();
+    report_skips(&written.skipped);
+    report_warnings(&written.warnings);
+    if !args.quiet {
+        eprintln!(
+            "newsdedup: note: wrote {}: {} articles, {} skipped",
+            written.shard.display(),
+            written.articles,
+            written.skipped.len()
+        );
+    }
+    Ok(if written.missing_args > 0 {
+        exit::ERROR
+    } else {
+        exit::OK
+    })
+}
+
+/// `newsdedup assemble`: answers the Spark job's tasks.
+fn assemble(args: &AssembleArgs) -> anyhow::Result<u8> {
+    let text = std::fs::read_to_string(&args.params)
+        .with_context(|| format!("{}", args.params.display()))?;
+    let params: scale::Params = serde_json::from_str(&text)
+        .map_err(|e| anyhow!("{}: not newsdedup parameters ({e})", args.params.display()))?;
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let mut bad = 0;
+    output::to_stdout(|out| {
+        bad = scale::assemble::run(&params, &mut input, out, args.threads())
+            .map_err(|e| io::Error::other(format!("{e:#}")))?;
+        Ok(())
+    })?;
+    Ok(if bad > 0 { exit::ERROR } else { exit::OK })
 }
 
 fn dedup(args: &RunArgs) -> anyhow::Result<u8> {

@@ -55,6 +55,25 @@ pub enum Command {
     /// Exit codes: 0 done; 2 usage or I/O error (a missing gold file, an unreadable prediction,
     /// no gold file matching any member).
     Eval(EvalArgs),
+    /// Read inputs and write their fingerprints as one Parquet shard: the first step of a run on
+    /// Apache Spark (scale/spark/dedup.py; README, "Past one machine").
+    ///
+    /// Writes OUT/shards/NAME.parquet (one row per article or skipped input: path, normalized
+    /// article, shingles, band keys, paragraph keys, story evidence) and OUT/params.json (the
+    /// options; every shard of OUT must be fingerprinted with the same). A shard is written to
+    /// a temporary file and renamed into place, so running the same slice again replaces it.
+    /// Skips and warnings are reported on stderr as by the main job, and kept in the shard.
+    ///
+    /// Exit codes: 0 done; 2 usage or I/O error (a path that does not exist, OUT not writable,
+    /// OUT holding shards of other options).
+    Fingerprint(FingerprintArgs),
+    /// Answer the Spark job's tasks: JSON lines on stdin (components of candidate pairs, of
+    /// version groups, samples of paragraph or title holders), results on stdout, one line per
+    /// result; stories as `"FIRST PATH"<TAB>RECORD`.
+    ///
+    /// Run by scale/spark/dedup.py, not by hand. Exit codes: 0 done; 2 some line was not a task
+    /// (each named on stderr as <stdin>:LINE; the others are answered) or PARAMS unreadable.
+    Assemble(AssembleArgs),
     /// Print a shell completion script on stdout.
     ///
     /// For example: `newsdedup completions bash > ~/.local/share/bash-completion/completions/newsdedup`,
@@ -65,11 +84,84 @@ pub enum Command {
     Man(ManArgs),
 }
 
+/// Options of `fingerprint`.
+#[derive(Debug, Args)]
+pub struct FingerprintArgs {
+    /// Files or folders to read: this shard's slice of the corpus.
+    #[arg(value_name = "PATH", required_unless_present = "files_from")]
+    pub paths: Vec<PathBuf>,
+
+    /// The fingerprint folder (created if missing): shards go to OUT/shards/.
+    #[arg(long, value_name = "OUT")]
+    pub out_dir: PathBuf,
+
+    /// The shard's name (OUT/shards/NAME.parquet); default: a hash of the inputs' names, so the
+    /// same slice gets the same shard.
+    #[arg(long, value_name = "NAME", value_parser = shard_name)]
+    pub shard: Option<String>,
+
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+
+    /// How the canonical version of a story is chosen (recorded for the Spark job).
+    #[arg(long, value_enum, default_value_t = CanonicalRule::Coverage)]
+    pub canonical: CanonicalRule,
+
+    /// No note on stderr when the shard is written; skip lines still print.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn shard_name(s: &str) -> Result<String, String> {
+    let ok = !s.is_empty()
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a shard name: letters, digits, '-', '_' and '.', not starting with '.'"
+        ))
+    }
+}
+
+impl FingerprintArgs {
+    /// Resolves the flags into the pipeline's configuration.
+    pub fn config(&self) -> Config {
+        let mut cfg = self.pipeline.config(self.paths.clone());
+        cfg.canonical = self.canonical;
+        self.input.apply(&mut cfg, &self.pipeline.ext);
+        cfg
+    }
+}
+
+/// Options of `assemble`.
+#[derive(Debug, Args)]
+pub struct AssembleArgs {
+    /// The fingerprint folder's params.json (the options the corpus was fingerprinted with).
+    #[arg(long, value_name = "FILE")]
+    pub params: PathBuf,
+
+    /// Worker threads (default: the available cores). The output is the same for every value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl AssembleArgs {
+    pub fn threads(&self) -> usize {
+        threads(self.threads)
+    }
+}
+
 /// Options of `man`.
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// The subcommand whose page newsdedup-COMMAND(1) to print (normalize, eval, completions,
-    /// man); without it, newsdedup(1).
+    /// The subcommand whose page newsdedup-COMMAND(1) to print (normalize, eval, fingerprint,
+    /// assemble, completions, man); without it, newsdedup(1).
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
 }

@@ -6,7 +6,8 @@
 //! similarities) → [`cluster`] (version groups) → [`story`] (stories, by the [`evidence`] taken
 //! from each article at reading) → [`canonical`] (records) → [`output`] (JSON).
 //! [`pipeline::run`] strings them together; [`index`] ends it in a story index on disk for
-//! incremental runs (`--index`); [`app`] runs a command line; [`progress`] draws its
+//! incremental runs (`--index`); [`scale`] cuts it at its corpus-wide joins for a cluster
+//! engine (`newsdedup fingerprint` and `assemble`, with Spark between them); [`app`] runs a command line; [`progress`] draws its
 //! progress bar; [`eval`] scores a clustering against a gold standard.
 
 pub mod app;
@@ -26,6 +27,7 @@ pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod read;
+pub mod scale;
 pub mod shingle;
 pub mod spill;
 pub mod story;

@@ -423,6 +423,35 @@ fn strip_templates(
         .sum()
 }
 
+/// Removes from one article's shingles those of its own template paragraphs (`templates`: exact
+/// keys of template paragraphs), as [`strip_templates`] does for the whole corpus: there, a
+/// template paragraph's shingles are taken from its first holder; here, from the article's own
+/// copy. Both are the same: a paragraph's exact key is the hash of its tokens, and its shingles
+/// depend on its tokens alone. Returns whether the article holds a template paragraph.
+pub fn strip_own_templates(
+    article: &Article,
+    shingles: &mut Vec<Shingle>,
+    templates: &HashSet<u64>,
+    k: usize,
+) -> bool {
+    let mut template: Vec<Shingle> = Vec::new();
+    let mut holds = false;
+    for para in compared_text(article).split("\n\n") {
+        let (sh, keys) = shingle::shingles_and_paragraphs(para, k);
+        if let [key] = keys[..]
+            && templates.contains(&key.exact)
+        {
+            holds = true;
+            template.extend(sh);
+        }
+    }
+    if !template.is_empty() {
+        template.sort_unstable();
+        shingle::subtract_unless_all(shingles, &template);
+    }
+    holds
+}
+
 /// Puts back the bodies of canonical versions that were dropped: from the spill file, or read
 /// again from their files and checked against the hash taken at the first reading. Returns one
 /// warning per file that changed or vanished (its text is then the new reading, or empty) and

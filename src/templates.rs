@@ -100,7 +100,10 @@ const SHARED_PART_DENOMINATOR: u64 = 3;
 /// are a small part of its words (below [`SHARED_PART_DENOMINATOR`]), and
 /// most of its own paragraphs (not frequent) have their least shingle in no other sampled
 /// document (text of the same story, even edited or split differently, usually has).
-fn unrelated(
+///
+/// Reads only the sampled documents and which of their paragraphs are frequent, so a cluster
+/// engine can hand it one sample at a time (`newsdedup assemble`, [`crate::scale`]).
+pub fn unrelated(
     docs: &[u32],
     keys: &[Vec<ParagraphKey>],
     shingles: &[Vec<Shingle>],

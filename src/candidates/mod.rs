@@ -78,12 +78,15 @@ pub(crate) fn merge_sorted(a: &[Pair], b: &[Pair]) -> Vec<Pair> {
     out
 }
 
+/// Groups of documents sharing a key up to this size give every pair; larger ones a star and a
+/// chain ([`group_pairs`]). 16 and 64 give the same stories on spotsigs-dev and gen100k; 16
+/// makes fewer pairs.
+pub const ALL_PAIRS_UP_TO: usize = 16;
+
 /// Pairs from one group of documents that share a key: every pair when the group is small, a
 /// star around its first member plus a chain when it is large, so a group of 10,000 identical
 /// copies costs 20,000 pairs, not 50 million.
 pub(crate) fn group_pairs(group: &[u32], out: &mut Vec<Pair>) {
-    // 16 and 64 give the same stories on spotsigs-dev and gen100k; 16 makes fewer pairs.
-    const ALL_PAIRS_UP_TO: usize = 16;
     if group.len() <= ALL_PAIRS_UP_TO {
         for (i, &a) in group.iter().enumerate() {
             for &b in &group[i + 1..] {

@@ -360,6 +360,36 @@ fn put_time(out: &mut Vec<u8>, t: &Option<Timestamp>) {
     }
 }
 
+/// An article (and its path's bytes when they are not UTF-8) as bytes, in this index's layout:
+/// how `newsdedup fingerprint` stores it in a Parquet column ([`crate::scale`]).
+pub fn article_bytes(article: &Article, raw_path: Option<&Path>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(article.body.len() + 256);
+    put_entry(
+        &mut out,
+        &EntryRef {
+            article,
+            raw_path,
+            real: None,
+            content_hash: 0,
+            story: "",
+        },
+    );
+    out
+}
+
+/// The article [`article_bytes`] stored, or why the bytes are not one.
+pub fn article_from_bytes(bytes: &[u8]) -> Result<(Article, Option<PathBuf>), String> {
+    let mut r = Reader(bytes);
+    let e = get_entry(&mut r).map_err(|b| match b {
+        Bad::Corrupt(why) => why,
+        Bad::Version(v) => format!("format version {v}"),
+    })?;
+    if !r.0.is_empty() {
+        return Err(format!("{} bytes after the article", r.0.len()));
+    }
+    Ok((e.article, e.raw_path))
+}
+
 /// One article's bytes inside a chunk.
 fn put_entry(out: &mut Vec<u8>, e: &EntryRef) {
     let a = e.article;

@@ -35,6 +35,15 @@ impl Rarity {
         Rarity { counts, groups }
     }
 
+    /// Counts made elsewhere: (term, number of groups holding it) for the terms that will be
+    /// asked about, and the number of groups in the whole corpus (the Spark path counts them
+    /// over every version group and hands each part of the corpus the counts of its terms).
+    pub fn from_counts(mut counts: Vec<(u32, u32)>, groups: usize) -> Rarity {
+        counts.sort_unstable();
+        counts.dedup_by_key(|c| c.0);
+        Rarity { counts, groups }
+    }
+
     /// Number of version groups holding `term` (at least 1: a term seen nowhere is as rare as
     /// one seen once).
     pub fn count(&self, term: u32) -> u32 {
@@ -122,7 +131,7 @@ pub fn term_overlap(
 /// possible site name.
 pub const SITE_TITLE_MIN_GROUPS: usize = 3;
 /// At most this many of a title's holders are compared pair by pair.
-const SITE_TITLE_SAMPLE: usize = 8;
+pub const SITE_TITLE_SAMPLE: usize = 8;
 
 /// Two holders of one title are related (versions of one story, presumably) when they share
 /// this share of their distinctive terms' weight ...
@@ -162,39 +171,53 @@ pub fn site_titles(
         }
         sample.sort_unstable();
         sample.truncate(SITE_TITLE_SAMPLE);
-        // Clusters of related holders (union-find over the sample).
-        let mut parent: Vec<usize> = (0..sample.len()).collect();
-        fn root(parent: &mut [usize], mut i: usize) -> usize {
-            while parent[i] != i {
-                parent[i] = parent[parent[i]];
-                i = parent[i];
-            }
-            i
-        }
-        for i in 0..sample.len() {
-            for j in i + 1..sample.len() {
-                let (a, b) = (sample[i], sample[j]);
-                let related = term_overlap(evidence, rarity, term_weights, a, b)
-                    >= SITE_RELATED_TERMS
-                    || similarity(&shingles[a as usize], &shingles[b as usize]).1
-                        >= SITE_RELATED_CONTAINMENT;
-                if related {
-                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                    parent[ri.max(rj)] = ri.min(rj);
-                }
-            }
-        }
-        let mut sizes = vec![0usize; sample.len()];
-        for i in 0..sample.len() {
-            sizes[root(&mut parent, i)] += 1;
-        }
-        let clusters = sizes.iter().filter(|&&n| n > 0).count();
-        let largest = sizes.iter().copied().max().unwrap_or(0);
-        if clusters >= SITE_TITLE_MIN_GROUPS && largest * 2 < sample.len() {
+        if is_site_title(&sample, evidence, shingles, rarity, term_weights) {
             out.insert(run[0].0);
         }
     }
     out
+}
+
+/// Whether the holders of one title (`sample`: one per version group, the first by index, at
+/// most [`SITE_TITLE_SAMPLE`] in index order) are mostly unrelated: related pairs (sharing
+/// distinctive terms or text) are joined, and the title is a site name when that leaves
+/// [`SITE_TITLE_MIN_GROUPS`] or more clusters and none holds half the sample. Reads only the
+/// sampled documents, so a cluster engine can hand it one title at a time ([`crate::scale`]).
+pub fn is_site_title(
+    sample: &[u32],
+    evidence: &[Evidence],
+    shingles: &[Vec<Shingle>],
+    rarity: &Rarity,
+    term_weights: &[f64],
+) -> bool {
+    // Clusters of related holders (union-find over the sample).
+    let mut parent: Vec<usize> = (0..sample.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for i in 0..sample.len() {
+        for j in i + 1..sample.len() {
+            let (a, b) = (sample[i], sample[j]);
+            let related = term_overlap(evidence, rarity, term_weights, a, b) >= SITE_RELATED_TERMS
+                || similarity(&shingles[a as usize], &shingles[b as usize]).1
+                    >= SITE_RELATED_CONTAINMENT;
+            if related {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ri.max(rj)] = ri.min(rj);
+            }
+        }
+    }
+    let mut sizes = vec![0usize; sample.len()];
+    for i in 0..sample.len() {
+        sizes[root(&mut parent, i)] += 1;
+    }
+    let clusters = sizes.iter().filter(|&&n| n > 0).count();
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    clusters >= SITE_TITLE_MIN_GROUPS && largest * 2 < sample.len()
 }
 
 /// The evidence between two versions, as printed in a member's `evidence`.

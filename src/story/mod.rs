@@ -90,7 +90,7 @@ pub struct Link {
 
 /// The representative of each group: the member covering most of its shared text (ties: the
 /// latest date, then the lowest index), as the center in version clustering.
-fn representatives(groups: &[Group], days: &[Option<i64>]) -> Vec<u32> {
+pub fn representatives(groups: &[Group], days: &[Option<i64>]) -> Vec<u32> {
     groups
         .iter()
         .map(|g| {
@@ -108,7 +108,7 @@ fn representatives(groups: &[Group], days: &[Option<i64>]) -> Vec<u32> {
 }
 
 /// A pair of groups, lower index first.
-type GroupPair = (u32, u32);
+pub type GroupPair = (u32, u32);
 
 /// Candidate pairs of groups: shared rare terms or headline within the date window, or a
 /// verified pair between them. Sorted, distinct.
@@ -299,6 +299,20 @@ pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<
     let group_of = group_of(groups, input.shingles.len());
     let reps = representatives(groups, input.days);
     let corpus = corpus(groups, &group_of, &reps, input);
+    score_in(groups, input, model, corpus, reps, &group_of, None)
+}
+
+/// Scores the candidate pairs of `groups` over `corpus`: the pairs given, or those found by
+/// [`candidates`] when none are given.
+fn score_in<'a>(
+    groups: &[Group],
+    input: &Input<'a>,
+    model: &Model,
+    corpus: Corpus<'a>,
+    reps: Vec<u32>,
+    group_of: &[u32],
+    given: Option<Vec<GroupPair>>,
+) -> Scoring<'a> {
     // A group's headline: its representative's, else its first member's that is a headline.
     let titles: Vec<Option<u32>> = groups
         .iter()
@@ -309,14 +323,16 @@ pub fn score<'a>(groups: &[Group], input: &Input<'a>, model: &Model) -> Scoring<
                 .find(|&d| corpus.headline(d).is_some())
         })
         .collect();
-    let pairs = candidates(
-        &corpus,
-        &reps,
-        &titles,
-        &group_of,
-        input.similarities,
-        input.window_days,
-    );
+    let pairs = given.unwrap_or_else(|| {
+        candidates(
+            &corpus,
+            &reps,
+            &titles,
+            group_of,
+            input.similarities,
+            input.window_days,
+        )
+    });
     let scored: Vec<Scored> = pairs
         .par_iter()
         .map(|&(a, b)| {
@@ -361,6 +377,59 @@ pub fn merge(groups: Vec<Group>, input: &Input, params: &StoryParams) -> Merged 
         };
     }
     let scoring = score(&groups, input, &params.model);
+    join_scored(groups, input, params, scoring)
+}
+
+/// The story stage on part of a corpus (the Spark path, [`crate::scale`]): `groups` are every
+/// version group of some stories, with every candidate pair between them (`pairs`, indices
+/// into `groups`), and the corpus-wide facts counted over all the corpus's version groups
+/// (`rarity`; `site_titles`, at least those of the part's documents). Candidates are not
+/// searched for here: their key lists span the corpus. The same stories as [`merge`] over the
+/// whole corpus, for these groups.
+pub fn merge_part(
+    groups: Vec<Group>,
+    input: &Input,
+    params: &StoryParams,
+    rarity: Rarity,
+    site_titles: std::collections::HashSet<u32>,
+    pairs: Vec<GroupPair>,
+) -> Merged {
+    if params.mode == GroupMode::Versions || groups.len() < 2 {
+        return Merged {
+            groups,
+            site_titles,
+        };
+    }
+    let group_of = group_of(&groups, input.shingles.len());
+    let reps = representatives(&groups, input.days);
+    let term_weights = features::term_weights(input.evidence, &rarity);
+    let corpus = Corpus {
+        evidence: input.evidence,
+        shingles: input.shingles,
+        days: input.days,
+        term_weights,
+        rarity,
+        site_titles,
+    };
+    let scoring = score_in(
+        &groups,
+        input,
+        &params.model,
+        corpus,
+        reps,
+        &group_of,
+        Some(pairs),
+    );
+    join_scored(groups, input, params, scoring)
+}
+
+/// Joins scored version groups into stories.
+fn join_scored(
+    groups: Vec<Group>,
+    input: &Input,
+    params: &StoryParams,
+    scoring: Scoring,
+) -> Merged {
     let mut centers = assign(
         &groups,
         &scoring.representatives,

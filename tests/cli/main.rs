@@ -11,6 +11,7 @@ mod malformed;
 mod matrix;
 mod patterns;
 mod props;
+mod scale;
 mod scripting;
 mod seeds;
 mod stories;

@@ -511,7 +511,18 @@ fn every_page_the_man_page_names_can_be_rendered() {
         .filter_map(|rest| rest.split_once("(1)").map(|(name, _)| name))
         .filter(|name| name.chars().all(|c| c.is_ascii_lowercase()))
         .collect();
-    assert_eq!(named, ["normalize", "eval", "completions", "man"], "{main}");
+    assert_eq!(
+        named,
+        [
+            "normalize",
+            "eval",
+            "fingerprint",
+            "assemble",
+            "completions",
+            "man"
+        ],
+        "{main}"
+    );
     for name in named {
         let out = run(&["man", name]);
         assert!(out.status.success(), "{name}: {}", stderr(&out));
@@ -534,7 +545,7 @@ fn every_page_the_man_page_names_can_be_rendered() {
     let out = run(&["man", "help"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("normalize, eval, completions, man"),
+        stderr(&out).contains("normalize, eval, fingerprint, assemble, completions, man"),
         "{}",
         stderr(&out)
     );

@@ -1,0 +1,274 @@
+//! The Spark path's two ends (#18): `newsdedup fingerprint` (shards) and `newsdedup assemble`
+//! (tasks). The engine between them is played here by a few lines of Rust on small corpora;
+//! scale/spark/test_local.sh runs the real one (.ci/run).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use newsdedup::scale::shard::{self, Row};
+use serde_json::{Value, json};
+
+use crate::util::{fixtures, run, run_stdin, stderr, stdout};
+
+fn fingerprint(corpus: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args: Vec<String> = vec![
+        "fingerprint".into(),
+        "-q".into(),
+        "--out-dir".into(),
+        out.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push(corpus.display().to_string());
+    run(&args)
+}
+
+fn shards(out: &Path) -> Vec<PathBuf> {
+    shard::list(&out.join("shards")).unwrap()
+}
+
+fn assemble(out: &Path, tasks: &[Value]) -> Vec<String> {
+    let input: String = tasks.iter().map(|t| t.to_string() + "\n").collect();
+    let params = out.join("params.json").display().to_string();
+    let o = run_stdin(&["assemble", "--params", &params], input.as_bytes());
+    assert!(o.status.success(), "assemble failed: {}", stderr(&o));
+    stdout(&o).lines().map(str::to_string).collect()
+}
+
+/// The engine's part, on a corpus small enough to take every pair of documents as a candidate
+/// and every pair of version groups as a story candidate, and to hold one component: the
+/// stories `assemble` gives, as `--jsonl` lines.
+fn through_assemble(out: &Path, rows: &[Row]) -> String {
+    let docs: Vec<&Row> = rows.iter().filter(|r| r.skip.is_none()).collect();
+    let b64 =
+        |r: &Row| base64::engine::general_purpose::STANDARD.encode(r.article.as_ref().unwrap());
+    let n = docs.len() as i64;
+    let pairs: Vec<[i64; 2]> = (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| [a, b]))
+        .collect();
+    let task = json!({"task": "versions", "pairs": pairs, "docs": docs.iter().enumerate().map(|(i, r)| {
+        json!({"id": i, "shingles": r.shingles, "day": r.day})
+    }).collect::<Vec<_>>()});
+    let answer: Value = serde_json::from_str(&assemble(out, &[task])[0]).unwrap();
+    let groups = answer["groups"].as_array().unwrap().clone();
+    // Term counts over the groups' representatives.
+    let mut rarity: BTreeMap<u64, u64> = BTreeMap::new();
+    let mut group_of = BTreeMap::new();
+    for (g, group) in groups.iter().enumerate() {
+        for t in docs[group["rep"].as_u64().unwrap() as usize]
+            .evidence
+            .terms
+            .iter()
+        {
+            *rarity.entry(u64::from(*t)).or_default() += 1;
+        }
+        for m in group["members"].as_array().unwrap() {
+            group_of.insert(m.as_u64().unwrap(), g);
+        }
+    }
+    let rarity: Vec<[u64; 2]> = rarity.into_iter().map(|(t, c)| [t, c]).collect();
+    // Titles held by three groups or more: site names?
+    let mut holders: BTreeMap<u32, BTreeMap<usize, u64>> = BTreeMap::new();
+    for (i, r) in docs.iter().enumerate() {
+        if let Some(k) = r.evidence.title_key {
+            let first = holders.entry(k).or_default().entry(group_of[&(i as u64)]);
+            first.or_insert(i as u64);
+        }
+    }
+    let title_tasks: Vec<Value> = holders
+        .iter()
+        .filter(|(_, by_group)| by_group.len() >= 3)
+        .map(|(k, by_group)| {
+            let sample: BTreeSet<u64> = by_group.values().copied().collect();
+            json!({"task": "site_title", "key": k, "rarity": rarity, "total_groups": groups.len(),
+                   "docs": sample.iter().take(8).map(|&d| json!({"id": d,
+                       "terms": docs[d as usize].evidence.terms, "shingles": docs[d as usize].shingles})).collect::<Vec<_>>()})
+        })
+        .collect();
+    let site: Vec<u64> = if title_tasks.is_empty() {
+        Vec::new()
+    } else {
+        assemble(out, &title_tasks)
+            .iter()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["site"].as_bool().unwrap())
+            .map(|v| v["key"].as_u64().unwrap())
+            .collect()
+    };
+    let firsts: Vec<u64> = groups
+        .iter()
+        .map(|g| g["members"][0].as_u64().unwrap())
+        .collect();
+    let group_pairs: Vec<[u64; 2]> = firsts
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &a)| firsts[i + 1..].iter().map(move |&b| [a, b]))
+        .collect();
+    let task = json!({"task": "stories", "pairs": group_pairs, "rarity": rarity,
+        "total_groups": groups.len(), "site_titles": site,
+        "groups": groups.iter().map(|g| json!({"members": g["members"], "coverage": g["coverage"]})).collect::<Vec<_>>(),
+        "docs": docs.iter().enumerate().map(|(i, r)| json!({"id": i, "article": b64(r), "shingles": r.shingles})).collect::<Vec<_>>()});
+    let mut lines: Vec<(String, String)> = assemble(out, &[task])
+        .iter()
+        .map(|l| {
+            let (key, record) = l.split_once('\t').expect("PATH<TAB>RECORD");
+            (serde_json::from_str(key).unwrap(), record.to_string())
+        })
+        .collect();
+    lines.sort();
+    lines.into_iter().map(|(_, r)| r + "\n").collect()
+}
+
+#[test]
+fn assemble_tasks_give_the_stories_of_one_run() {
+    // Seeds: five versions of two stories; stories: a write-thru pair joined by story evidence
+    // and two sibling quakes kept apart; both grouping modes.
+    for (corpus, extra) in [
+        ("seeds", &[][..]),
+        ("stories", &[][..]),
+        ("seeds", &["--group", "versions"][..]),
+        ("stories", &["--group", "versions"][..]),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = fixtures().join(corpus);
+        let o = fingerprint(&dir, tmp.path(), extra);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let rows = shard::read(&shards(tmp.path())[0]).unwrap();
+        let got = through_assemble(tmp.path(), &rows);
+        let mut args: Vec<String> = vec!["--jsonl".into(), "-q".into()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args.push(dir.display().to_string());
+        let want = stdout(&run(&args));
+        assert!(want.lines().count() >= 2, "{corpus}: {want}");
+        assert_eq!(got, want, "{corpus} {extra:?}");
+    }
+}
+
+#[test]
+fn a_shard_written_again_is_the_same_file_and_keeps_every_skip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for f in std::fs::read_dir(fixtures().join("seeds")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, corpus.join(f.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(corpus.join("empty.txt"), b"").unwrap();
+    std::fs::write(corpus.join("logo.txt"), b"\x89PNG\0\0\0binary").unwrap();
+    let out = tmp.path().join("fp");
+    let o = fingerprint(&corpus, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Skips are reported as by the main job, one line each.
+    let main = run(&[corpus.display().to_string()]);
+    let skip_lines = |s: String| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.starts_with("newsdedup: skipped"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(skip_lines(stderr(&o)), skip_lines(stderr(&main)));
+    assert_eq!(skip_lines(stderr(&o)).len(), 2);
+    let files = shards(&out);
+    assert_eq!(files.len(), 1);
+    let first = std::fs::read(&files[0]).unwrap();
+    let rows = shard::read(&files[0]).unwrap();
+    let paths: Vec<&str> = rows.iter().map(|r| r.path.as_str()).collect();
+    assert!(paths.is_sorted(), "{paths:?}");
+    assert_eq!(rows.len(), 7);
+    let kinds: Vec<(&str, Option<&str>)> = rows
+        .iter()
+        .map(|r| {
+            let name = r.path.rsplit('/').next().unwrap();
+            (name, r.skip.as_ref().map(|s| s.0.as_str()))
+        })
+        .filter(|(_, k)| k.is_some())
+        .collect();
+    assert_eq!(
+        kinds,
+        [("empty.txt", Some("empty")), ("logo.txt", Some("binary"))]
+    );
+    // Every article is whole in its row: the article's bytes give back its path and body.
+    for r in rows.iter().filter(|r| r.skip.is_none()) {
+        let (a, _) =
+            newsdedup::index::store::article_from_bytes(r.article.as_ref().unwrap()).unwrap();
+        assert_eq!(a.path, r.path);
+        assert!(!a.body.is_empty() && !r.shingles.is_empty() && !r.band_keys.is_empty());
+    }
+    // The same slice again: the same shard name, replaced by the same bytes, nothing left
+    // beside it.
+    let o = fingerprint(&corpus, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let names: Vec<_> = std::fs::read_dir(out.join("shards"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(std::fs::read(&files[0]).unwrap(), first);
+    // Another slice is another shard.
+    let o = fingerprint(&fixtures().join("stories"), &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(shards(&out).len(), 2);
+}
+
+#[test]
+fn shards_of_other_options_and_bad_tasks_are_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fp");
+    let seeds = fixtures().join("seeds");
+    assert!(fingerprint(&seeds, &out, &[]).status.success());
+    let o = fingerprint(&seeds, &out, &["--jaccard", "0.7"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("params.json") && err.contains("other options"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // A missing input: exit 2, the others still fingerprinted.
+    let o = run(&[
+        "fingerprint",
+        "-q",
+        "--out-dir",
+        &out.display().to_string(),
+        "--shard",
+        "with-missing",
+        &seeds.display().to_string(),
+        "no/such/dir",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/dir: no such file or directory"));
+    let rows = shard::read(&out.join("shards/with-missing.parquet")).unwrap();
+    assert_eq!(rows.iter().filter(|r| r.skip.is_none()).count(), 5);
+    // Tasks: a line that is not one is named, the others answered.
+    let params = out.join("params.json").display().to_string();
+    let good = json!({"task": "versions", "docs": [{"id": 3, "shingles": [1, 2, 3], "day": null}], "pairs": []});
+    let input = format!("not json\n{good}\n{{\"task\": \"stories\"}}\n");
+    let o = run_stdin(&["assemble", "--params", &params], input.as_bytes());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with("newsdedup: error: <stdin>:1: not a task"),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("newsdedup: error: <stdin>:3: not a task"),
+        "{err}"
+    );
+    let answer: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(
+        answer,
+        json!({"groups": [{"members": [3], "coverage": [3], "rep": 3}], "links": []})
+    );
+    // Parameters that are not: named.
+    let bad = tmp.path().join("bad.json");
+    std::fs::write(&bad, "{}").unwrap();
+    let o = run_stdin(&["assemble", "--params", &bad.display().to_string()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.json: not newsdedup parameters"),
+        "{}",
+        stderr(&o)
+    );
+}
