@@ -273,6 +273,16 @@ fn corpus<'a>(groups: &[Group], group_of: &[u32], reps: &[u32], input: &Input<'a
         &rarity,
         &term_weights,
     );
+    corpus_of(input, rarity, term_weights, site_titles)
+}
+
+/// The corpus facts around the documents of `input`, with the counts already taken.
+fn corpus_of<'a>(
+    input: &Input<'a>,
+    rarity: Rarity,
+    term_weights: Vec<f64>,
+    site_titles: std::collections::HashSet<u32>,
+) -> Corpus<'a> {
     Corpus {
         evidence: input.evidence,
         shingles: input.shingles,
@@ -403,14 +413,7 @@ pub fn merge_part(
     let group_of = group_of(&groups, input.shingles.len());
     let reps = representatives(&groups, input.days);
     let term_weights = features::term_weights(input.evidence, &rarity);
-    let corpus = Corpus {
-        evidence: input.evidence,
-        shingles: input.shingles,
-        days: input.days,
-        term_weights,
-        rarity,
-        site_titles,
-    };
+    let corpus = corpus_of(input, rarity, term_weights, site_titles);
     let scoring = score_in(
         &groups,
         input,
