@@ -559,10 +559,10 @@ fn story_evidence(bencher: Bencher) {
     let (text, _, _) = text_article();
     let a = normalize::normalize("a.txt", &text);
     let e = newsdedup::evidence::of(&a);
-    assert!(e.title_key.is_some());
-    assert!(!e.lede.is_empty());
-    assert!(!e.terms.is_empty());
-    assert!(e.place.is_some());
+    assert!(e.title_key().is_some());
+    assert!(!e.lede().is_empty());
+    assert!(!e.terms().is_empty());
+    assert!(e.place().is_some());
     bencher
         .counter(BytesCount::of_str(&a.body))
         .bench(|| newsdedup::evidence::of(black_box(&a)));

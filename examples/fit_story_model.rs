@@ -402,7 +402,7 @@ fn main() {
             // The titles taken for site names, with how many documents carry each.
             let mut site: HashMap<&str, usize> = HashMap::new();
             for (a, e) in c.prepared.articles.iter().zip(&c.prepared.evidence) {
-                if e.title_key
+                if e.title_key()
                     .is_some_and(|k| scoring.corpus.site_titles.contains(&k))
                 {
                     *site

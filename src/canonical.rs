@@ -135,7 +135,7 @@ impl Titles<'_> {
 
     /// Document `d`'s headline key (its normalized headline), if it has a headline.
     fn key(&self, d: u32) -> Option<u32> {
-        self.keys.get(d as usize).and_then(|e| e.title_key)
+        self.keys.get(d as usize).and_then(Evidence::title_key)
     }
 }
 
@@ -501,7 +501,7 @@ mod tests {
         let evidence: Vec<Evidence> = articles.iter().map(crate::evidence::of).collect();
         let site_names: HashSet<u32> = site_names
             .iter()
-            .filter_map(|&d| evidence[d].title_key)
+            .filter_map(|&d| evidence[d].title_key())
             .collect();
         let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
         let versions = Versions {

@@ -310,6 +310,9 @@ pub struct Dropped {
     spill: Option<spill::Stored>,
     /// How the files read again are normalized (as the first time).
     normalize: normalize::Options,
+    /// The paths that are not UTF-8, by document (a copy of [`Docs::raw_paths`]; the others
+    /// are the article's path).
+    raw_paths: BTreeMap<usize, std::path::PathBuf>,
 }
 
 /// A dropped body, found again.
@@ -328,6 +331,7 @@ impl Dropped {
             spilled: vec![None; n],
             spill: None,
             normalize,
+            raw_paths: BTreeMap::new(),
         }
     }
 
@@ -339,7 +343,11 @@ impl Dropped {
             return Some(Ok(Again::Stored(text)));
         }
         Some(match again {
-            Reread::File(path) => {
+            Reread::File => {
+                let path = self.raw_paths.get(&d).map_or_else(
+                    || std::path::Path::new(&article.path),
+                    std::path::PathBuf::as_path,
+                );
                 read_again(path, article, &self.normalize).map(|a| Again::Reread(Box::new(a)))
             }
             Reread::SpillOnly => Err(SkipReason::Unreadable(
@@ -712,6 +720,7 @@ pub fn read_sources(
         spilled,
         spill,
         normalize: cfg.normalize,
+        raw_paths: docs.raw_paths.clone(),
     };
     docs
 }

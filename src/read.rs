@@ -77,10 +77,11 @@ pub fn fingerprint(article: &Article, k: usize) -> Result<Fingerprint, SkipReaso
 }
 
 /// Where a dropped body is found again.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reread {
-    /// Reading and normalizing its file again.
-    File(PathBuf),
+    /// Reading and normalizing its file again: the article's path, or its raw path when that
+    /// is not UTF-8 (not a copy of the path per document: a million paths are some 80 MB).
+    File,
     /// Only in the spill file (a WARC page: its file is not read again for one record).
     SpillOnly,
 }
@@ -368,7 +369,7 @@ impl Reader<'_> {
         } = fingerprint(&article, self.cfg.shingle_k)?;
         let size = article.body.len();
         let droppable = match file {
-            Some(f) => Some(Reread::File(f.path.clone())),
+            Some(_) => Some(Reread::File),
             None if alt_names.is_some() => Some(Reread::SpillOnly),
             None => None,
         };

@@ -20,7 +20,7 @@ use crate::candidates::lsh;
 use crate::canonical::{self, body_hash};
 use crate::cluster::{self, Group};
 use crate::config::Config;
-use crate::evidence::{self, Evidence};
+use crate::evidence::{self, Evidence, Parts};
 use crate::index::store;
 use crate::normalize::Article;
 use crate::shingle::{self, ParagraphKey, Shingle};
@@ -296,9 +296,11 @@ pub fn answer(task: Task, params: &Params, cfg: &Config) -> Result<Vec<String>, 
             docs.sort_by_key(|d| d.id);
             let evidence: Vec<Evidence> = docs
                 .iter()
-                .map(|d| Evidence {
-                    terms: d.terms.clone().into(),
-                    ..Evidence::default()
+                .map(|d| {
+                    Evidence::from(Parts {
+                        terms: d.terms.clone(),
+                        ..Parts::default()
+                    })
                 })
                 .collect();
             let shingles: Vec<Vec<Shingle>> = docs.into_iter().map(|d| d.shingles).collect();

@@ -35,7 +35,7 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
-use crate::evidence::Evidence;
+use crate::evidence::{Evidence, Parts};
 use crate::shingle::ParagraphKey;
 
 /// One input of a shard.
@@ -94,8 +94,8 @@ fn batch(rows: &[Row]) -> Result<RecordBatch, arrow_schema::ArrowError> {
             para_exact.values().append_value(p.exact as i64);
         }
         para_exact.append(true);
-        title_key.append_option(r.evidence.title_key);
-        place.append_option(r.evidence.place);
+        title_key.append_option(r.evidence.title_key());
+        place.append_option(r.evidence.place());
     }
     let fuzzy: Vec<Vec<u32>> = rows
         .iter()
@@ -130,12 +130,12 @@ fn batch(rows: &[Row]) -> Result<RecordBatch, arrow_schema::ArrowError> {
         ("title_key", Arc::new(title_key.finish()), true),
         (
             "title_words",
-            u32_list(rows, |r| &r.evidence.title_words),
+            u32_list(rows, |r| r.evidence.title_words()),
             false,
         ),
-        ("lede", u32_list(rows, |r| &r.evidence.lede), false),
-        ("quotes", u32_list(rows, |r| &r.evidence.quotes), false),
-        ("terms", u32_list(rows, |r| &r.evidence.terms), false),
+        ("lede", u32_list(rows, |r| r.evidence.lede()), false),
+        ("quotes", u32_list(rows, |r| r.evidence.quotes()), false),
+        ("terms", u32_list(rows, |r| r.evidence.terms()), false),
         ("place", Arc::new(place.finish()), true),
     ])
 }
@@ -290,14 +290,14 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<Row>> {
                     shingles: u32s(&list(0)),
                     band_keys: u32s(&list(1)),
                     paragraphs,
-                    evidence: Evidence {
+                    evidence: Evidence::from(Parts {
                         title_key: (!title_key.is_null(i)).then(|| title_key.value(i)),
-                        title_words: u32s(&list(5)).into(),
-                        lede: u32s(&list(6)).into(),
-                        quotes: u32s(&list(7)).into(),
-                        terms: u32s(&list(8)).into(),
+                        title_words: u32s(&list(5)),
+                        lede: u32s(&list(6)),
+                        quotes: u32s(&list(7)),
+                        terms: u32s(&list(8)),
                         place: (!place.is_null(i)).then(|| place.value(i)),
-                    },
+                    }),
                 });
             }
             Some(rows)
@@ -340,14 +340,14 @@ mod tests {
                     fuzzy: i as u32,
                     words: 7,
                 }],
-                evidence: Evidence {
+                evidence: Evidence::from(Parts {
                     title_key: (i % 3 == 0).then_some(u32::MAX),
-                    title_words: vec![1, 2].into(),
-                    lede: vec![3].into(),
-                    quotes: Vec::new().into(),
-                    terms: vec![4, 5, u32::MAX].into(),
+                    title_words: vec![1, 2],
+                    lede: vec![3],
+                    quotes: Vec::new(),
+                    terms: vec![4, 5, u32::MAX],
                     place: Some(9),
-                },
+                }),
             })
             .map(|mut r| {
                 if r.skip.is_some() {

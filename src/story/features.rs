@@ -78,7 +78,7 @@ pub fn term_weights(evidence: &[Evidence], rarity: &Rarity) -> Vec<f64> {
     use rayon::prelude::*;
     evidence
         .par_iter()
-        .map(|e| e.terms.iter().map(|&t| rarity.idf(t)).sum())
+        .map(|e| e.terms().iter().map(|&t| rarity.idf(t)).sum())
         .collect()
 }
 
@@ -86,7 +86,7 @@ impl Corpus<'_> {
     /// The document's headline key, unless it has none or it is a site name.
     pub fn headline(&self, doc: u32) -> Option<u32> {
         self.evidence[doc as usize]
-            .title_key
+            .title_key()
             .filter(|k| !self.site_titles.contains(k))
     }
 
@@ -110,7 +110,7 @@ pub fn term_overlap(
     if wa <= 0.0 || wb <= 0.0 {
         return 0.0;
     }
-    let (ta, tb) = (&evidence[a as usize].terms, &evidence[b as usize].terms);
+    let (ta, tb) = (evidence[a as usize].terms(), evidence[b as usize].terms());
     let mut common = 0.0;
     let (mut i, mut j) = (0, 0);
     while i < ta.len() && j < tb.len() {
@@ -156,7 +156,7 @@ pub fn site_titles(
     let mut holders: Vec<(u32, u32, u32)> = evidence
         .iter()
         .enumerate()
-        .filter_map(|(d, e)| e.title_key.map(|k| (k, group_of[d], d as u32)))
+        .filter_map(|(d, e)| e.title_key().map(|k| (k, group_of[d], d as u32)))
         .collect();
     holders.sort_unstable();
     let mut out = HashSet::new();
@@ -310,8 +310,8 @@ pub fn pair(
     let (jaccard, containment) = similarity(&c.shingles[a as usize], &c.shingles[b as usize]);
     let headline = title_a.zip(title_b).map(|(ta, tb)| {
         let (wa, wb) = (
-            &c.evidence[ta as usize].title_words,
-            &c.evidence[tb as usize].title_words,
+            c.evidence[ta as usize].title_words(),
+            c.evidence[tb as usize].title_words(),
         );
         let common = shared(wa, wb);
         let union = wa.len() + wb.len() - common;
@@ -322,8 +322,8 @@ pub fn pair(
         }
     });
     let lede = {
-        let common = shared(&ea.lede, &eb.lede);
-        let union = ea.lede.len() + eb.lede.len() - common;
+        let common = shared(ea.lede(), eb.lede());
+        let union = ea.lede().len() + eb.lede().len() - common;
         if union == 0 {
             0.0
         } else {
@@ -337,8 +337,8 @@ pub fn pair(
         .flatten()
         .zip(c.days.get(b as usize).copied().flatten())
         .map(|(x, y)| (x - y).abs());
-    let quotes = shared(&ea.quotes, &eb.quotes);
-    let fewer = ea.quotes.len().min(eb.quotes.len());
+    let quotes = shared(ea.quotes(), eb.quotes());
+    let fewer = ea.quotes().len().min(eb.quotes().len());
     PairEvidence {
         containment,
         jaccard,
@@ -352,7 +352,7 @@ pub fn pair(
         },
         terms: c.term_overlap(a, b),
         days_apart,
-        same_place: ea.place.zip(eb.place).map(|(x, y)| x == y),
+        same_place: ea.place().zip(eb.place()).map(|(x, y)| x == y),
     }
 }
 
@@ -372,17 +372,17 @@ mod tests {
     }
 
     fn ev(title: Option<u32>, terms: &[u32]) -> Evidence {
-        Evidence {
+        Evidence::from(crate::evidence::Parts {
             title_key: title,
-            terms: terms.to_vec().into_boxed_slice(),
-            ..Evidence::default()
-        }
+            terms: terms.to_vec(),
+            ..crate::evidence::Parts::default()
+        })
     }
 
     /// The site titles of documents each in its own group, rarity counted over them.
     fn sites(evidence: &[Evidence], shingles: &[Vec<Shingle>]) -> HashSet<u32> {
         let group_of: Vec<u32> = (0..evidence.len() as u32).collect();
-        let rarity = Rarity::new(evidence.iter().map(|e| &*e.terms));
+        let rarity = Rarity::new(evidence.iter().map(Evidence::terms));
         let weights = term_weights(evidence, &rarity);
         site_titles(evidence, &group_of, shingles, &rarity, &weights)
     }

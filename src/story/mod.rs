@@ -124,7 +124,7 @@ fn candidates(
         .par_iter()
         .enumerate()
         .flat_map_iter(|(g, &rep)| {
-            let terms = &corpus.evidence[rep as usize].terms;
+            let terms = corpus.evidence[rep as usize].terms();
             let mut ranked: Vec<(u32, u32)> = terms
                 .iter()
                 .map(|&t| (corpus.rarity.count(t), t))
@@ -137,7 +137,7 @@ fn candidates(
                 .map(|k| (KEY_HEADLINE << 32) | u64::from(k));
             // The lede's smallest shingle hashes: a sketch two versions under one lede share.
             let lede = corpus.evidence[rep as usize]
-                .lede
+                .lede()
                 .iter()
                 .take(LEDE_KEYS)
                 .map(|&k| (KEY_LEDE << 32) | u64::from(k));
@@ -264,7 +264,7 @@ impl Scoring<'_> {
 /// The corpus-wide facts over version groups: term rarity, term weights, site-name titles.
 fn corpus<'a>(groups: &[Group], group_of: &[u32], reps: &[u32], input: &Input<'a>) -> Corpus<'a> {
     debug_assert_eq!(groups.len(), reps.len());
-    let rarity = Rarity::new(reps.iter().map(|&r| &*input.evidence[r as usize].terms));
+    let rarity = Rarity::new(reps.iter().map(|&r| input.evidence[r as usize].terms()));
     let term_weights = features::term_weights(input.evidence, &rarity);
     let site_titles = features::site_titles(
         input.evidence,

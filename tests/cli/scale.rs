@@ -57,7 +57,7 @@ fn through_assemble(out: &Path, rows: &[Row]) -> String {
     for (g, group) in groups.iter().enumerate() {
         for t in docs[group["rep"].as_u64().unwrap() as usize]
             .evidence
-            .terms
+            .terms()
             .iter()
         {
             *rarity.entry(u64::from(*t)).or_default() += 1;
@@ -70,7 +70,7 @@ fn through_assemble(out: &Path, rows: &[Row]) -> String {
     // Titles held by three groups or more: site names?
     let mut holders: BTreeMap<u32, BTreeMap<usize, u64>> = BTreeMap::new();
     for (i, r) in docs.iter().enumerate() {
-        if let Some(k) = r.evidence.title_key {
+        if let Some(k) = r.evidence.title_key() {
             let first = holders.entry(k).or_default().entry(group_of[&(i as u64)]);
             first.or_insert(i as u64);
         }
@@ -82,7 +82,7 @@ fn through_assemble(out: &Path, rows: &[Row]) -> String {
             let sample: BTreeSet<u64> = by_group.values().copied().collect();
             json!({"task": "site_title", "key": k, "rarity": rarity, "total_groups": groups.len(),
                    "docs": sample.iter().take(8).map(|&d| json!({"id": d,
-                       "terms": docs[d as usize].evidence.terms, "shingles": docs[d as usize].shingles})).collect::<Vec<_>>()})
+                       "terms": docs[d as usize].evidence.terms(), "shingles": docs[d as usize].shingles})).collect::<Vec<_>>()})
         })
         .collect();
     let site: Vec<u64> = if title_tasks.is_empty() {
