@@ -535,7 +535,10 @@ mod tests {
             ..Parts::default()
         });
         assert_eq!(big.title_words().len(), MAX_TITLE_WORDS);
-        assert_eq!(big.title_words().len() + big.lede().len(), usize::from(u16::MAX));
+        assert_eq!(
+            big.title_words().len() + big.lede().len(),
+            usize::from(u16::MAX)
+        );
         assert!(big.terms().is_empty());
         assert_eq!(big.place(), Some(9));
     }

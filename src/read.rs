@@ -384,6 +384,7 @@ impl Reader<'_> {
                 reread = Some(again);
             }
         }
+        article.shrink_to_fit();
         Ok((
             Doc {
                 article,

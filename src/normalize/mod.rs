@@ -82,6 +82,24 @@ impl Article {
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
         self.body.split("\n\n").filter(|p| !p.is_empty())
     }
+
+    /// Gives back the spare capacity of every string: an article is kept for the whole run,
+    /// and the strings built by pushing (restored characters, tidied bylines) carry some.
+    pub fn shrink_to_fit(&mut self) {
+        let h = &mut self.header;
+        for s in [&mut self.path, &mut self.body]
+            .into_iter()
+            .chain(h.authors.iter_mut())
+            .chain(
+                [&mut h.title, &mut h.source, &mut h.dateline, &mut h.url]
+                    .into_iter()
+                    .flatten(),
+            )
+        {
+            s.shrink_to_fit();
+        }
+        h.authors.shrink_to_fit();
+    }
 }
 
 /// Recognizes a whole HTML page by its content (a doctype, or an `<html>`, `<head>` or `<body>`
