@@ -123,21 +123,29 @@ fn dates_allow(a: Option<i64>, b: Option<i64>, jaccard: f64, p: &ClusterParams) 
 
 /// Whether a verified pair is strong enough to join two versions.
 pub fn joins(s: &Similarity, docs: &Docs, p: &ClusterParams) -> bool {
-    if !dates_allow(
-        docs.days[s.a as usize],
-        docs.days[s.b as usize],
-        s.jaccard,
-        p,
-    ) {
-        return false;
-    }
-    if s.jaccard >= p.jaccard {
-        return true;
-    }
     let smaller = docs.shingles[s.a as usize]
         .len()
         .min(docs.shingles[s.b as usize].len());
-    s.containment >= p.containment && smaller >= p.min_containment_shingles
+    let days = (docs.days[s.a as usize], docs.days[s.b as usize]);
+    joins_by(s.jaccard, s.containment, smaller, days, p)
+}
+
+/// [`joins`] from what it reads of a pair: its similarities, the smaller document's count of
+/// shingles, and the two documents' days.
+pub fn joins_by(
+    jaccard: f64,
+    containment: f64,
+    smaller: usize,
+    days: (Option<i64>, Option<i64>),
+    p: &ClusterParams,
+) -> bool {
+    if !dates_allow(days.0, days.1, jaccard, p) {
+        return false;
+    }
+    if jaccard >= p.jaccard {
+        return true;
+    }
+    containment >= p.containment && smaller >= p.min_containment_shingles
 }
 
 /// Groups the documents into stories. Each story lists its members in index order; stories are

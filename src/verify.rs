@@ -21,9 +21,17 @@ pub fn similarity(a: &[Shingle], b: &[Shingle]) -> (f64, f64) {
     if a.is_empty() || b.is_empty() {
         return (0.0, 0.0);
     }
-    let inter = intersection_size(a, b) as f64;
-    let union = (a.len() + b.len()) as f64 - inter;
-    (inter / union, inter / a.len().min(b.len()) as f64)
+    similarity_of_counts(intersection_size(a, b), a.len(), b.len())
+}
+
+/// [`similarity`] from the counts: shared shingles and each set's size.
+pub fn similarity_of_counts(shared: usize, a: usize, b: usize) -> (f64, f64) {
+    if a == 0 || b == 0 {
+        return (0.0, 0.0);
+    }
+    let inter = shared as f64;
+    let union = (a + b) as f64 - inter;
+    (inter / union, inter / a.min(b) as f64)
 }
 
 /// Verifies candidate pairs, keeping those whose Jaccard or containment reaches `floor`.

@@ -241,17 +241,42 @@ class Job:
         floor = p["verify_floor"]
         verified = v.where((F.col("la") > 0) & (F.col("lb") > 0) & (
             (F.col("i") / (F.col("la") + F.col("lb") - F.col("i")) >= floor)
-            | (F.col("i") / F.least("la", "lb") >= floor))).select("a", "b").localCheckpoint()
-        self.lap("verify", verified_pairs=verified.count())
+            | (F.col("i") / F.least("la", "lb") >= floor))).localCheckpoint()
+        n_verified = verified.count()
+        # Each verified pair decided alone (assemble, in chunks): does it join two versions, is
+        # it a story link. Only the joins connect what clustering refines.
+        day = fp.select("id", "day")
+        vp = (verified.join(day.select(F.col("id").alias("a"), F.col("day").alias("da")), "a")
+              .join(day.select(F.col("id").alias("b"), F.col("day").alias("db")), "b"))
+        chunks = max(1, n_verified // a.pair_chunk)
+        tasks = (vp.withColumn("chunk", F.pmod(F.xxhash64("a", "b"), F.lit(chunks)))
+                 .groupBy("chunk").agg(F.collect_list(F.struct("a", "b", "i", "la", "lb", "da", "db")).alias("pairs"))
+                 .select(F.to_json(F.struct(F.lit("version_pairs").alias("task"), "pairs")).alias("t")))
+        decided = spark.read.schema("joins array<array<bigint>>, links array<array<bigint>>").json(
+            self.assemble(tasks, parts)).localCheckpoint()
+        joinp = decided.select(F.explode("joins").alias("p")).select(
+            F.col("p")[0].alias("a"), F.col("p")[1].alias("b")).localCheckpoint()
+        linkp = decided.select(F.explode("links").alias("p")).select(
+            F.col("p")[0].alias("a"), F.col("p")[1].alias("b"))
+        n_joins = joinp.count()
+        self.lap("verify", verified_pairs=n_verified, joining_pairs=n_joins)
 
-        # -- version groups: components of verified pairs, clustered by assemble
-        cands = verified
-        comp, rounds = self.components(cands)
+        # -- version groups: components of joining pairs, clustered by assemble with the
+        # verified pairs inside them
+        comp, rounds = self.components(joinp)
         comp = comp.localCheckpoint()
+        ca = comp.select(F.col("node").alias("a"), F.col("comp").alias("ca"))
+        cb = comp.select(F.col("node").alias("b"), F.col("comp").alias("cb"))
+        vsel = verified.select("a", "b").join(ca, "a", "left").join(cb, "b", "left")
+        inside = vsel.where(F.col("ca").isNotNull() & (F.col("ca") == F.col("cb")))
         vdocs = (comp.withColumnRenamed("node", "id").join(fp.select("id", "shingles", "day"), "id")
                  .groupBy("comp").agg(F.collect_list(F.struct("id", "shingles", "day")).alias("docs")))
-        vpairs = (cands.join(comp.withColumnRenamed("node", "a"), "a")
+        vpairs = (inside.select(F.col("ca").alias("comp"), "a", "b")
                   .groupBy("comp").agg(F.collect_list(F.array("a", "b")).alias("pairs")))
+        # Story links between components are between groups whatever the clustering.
+        cross = (linkp.join(ca, "a", "left").join(cb, "b", "left")
+                 .where(F.col("ca").isNull() | F.col("cb").isNull() | (F.col("ca") != F.col("cb")))
+                 .select("a", "b"))
         vdocs = vdocs.localCheckpoint()
         largest_v = vdocs.select(F.max(F.size("docs"))).first()[0] or 1
         tasks = vdocs.join(vpairs, "comp").select(F.to_json(F.struct(
@@ -265,7 +290,7 @@ class Job:
             F.col("id").alias("rep"))
         groups = multi.union(alone).withColumn("gid", F.col("members")[0]).localCheckpoint()
         links = answers.select(F.explode("links").alias("l")).select(
-            F.col("l")[0].alias("a"), F.col("l")[1].alias("b"))
+            F.col("l")[0].alias("a"), F.col("l")[1].alias("b")).union(cross)
         n_groups = groups.count()
         self.lap("versions", version_groups=n_groups, components_rounds=rounds,
                  largest_component_docs=largest_v)
@@ -310,7 +335,9 @@ class Job:
                      .join(site_df, "title_key", "left_anti")
                      .withColumn("prio", F.when(F.col("id") == F.col("rep"), -1).otherwise(F.col("pos")))
                      .withColumn("r", F.row_number().over(Window.partitionBy("gid").orderBy("prio")))
-                     .where("r = 1").select("gid", F.lit(1).alias("kind"), F.col("title_key").alias("key")))
+                     .where("r = 1"))
+            holder = heads.select("gid", F.col("id").alias("hid"))
+            heads = heads.select("gid", F.lit(1).alias("kind"), F.col("title_key").alias("key"))
             ledes = reps.select("gid", F.explode(F.slice("lede", 1, p["story_lede_keys"])).alias("key")).select(
                 "gid", F.lit(2).alias("kind"), "key")
             keys = rt.union(heads).union(ledes).distinct()
@@ -338,10 +365,51 @@ class Job:
             spairs = by_keys.union(by_links).distinct().localCheckpoint()
         else:
             spairs = spark.createDataFrame([], "ga long, gb long")
+            holder = spark.createDataFrame([], "gid long, hid long")
         n_spairs = spairs.count()
         self.lap("story candidates", group_pairs=n_spairs)
 
-        # -- stories: components of group pairs, joined and recorded by assemble
+        # -- story links: each candidate pair of groups scored alone (assemble, in chunks, with
+        # the two groups' representatives and headline holders); only the pairs at the model's
+        # threshold connect what the stories task joins
+        if n_spairs:
+            chunks = max(1, n_spairs // a.story_chunk)
+            cp = spairs.withColumn("chunk", F.pmod(F.xxhash64("ga", "gb"), F.lit(chunks)))
+            members = (groups.select("gid", F.explode("members").alias("id"))
+                       .join(fp.select("id", "title_key"), "id")
+                       .groupBy("gid").agg(F.collect_list(F.struct("id", "title_key")).alias("members")))
+            ginfo = groups.select("gid", "rep").join(holder, "gid", "left").join(members, "gid")
+            cg = (cp.select("chunk", F.explode(F.array("ga", "gb")).alias("gid")).distinct()
+                  .join(ginfo, "gid"))
+            cd = (cg.select("chunk", F.explode(F.array("rep", "hid")).alias("id")).where("id is not null")
+                  .distinct().join(fp.select("id", "shingles", "terms", "title_key"), "id").join(articles, "id"))
+            c_groups = cg.groupBy("chunk").agg(F.collect_list(F.struct("gid", "rep", "members")).alias("groups"))
+            c_docs = cd.groupBy("chunk").agg(F.collect_list(F.struct("id", "article", "shingles")).alias("docs"))
+            c_terms = (cd.select("chunk", F.explode("terms").alias("term")).distinct().join(rarity, "term")
+                       .groupBy("chunk").agg(F.collect_list(F.array("term", "count")).alias("rarity")))
+            # the site-name titles among all the groups' members (the headline holder skips them)
+            c_site = (cg.select("chunk", F.explode("members").alias("m"))
+                      .select("chunk", F.col("m.title_key").alias("title_key"))
+                      .join(site_df, "title_key").distinct()
+                      .groupBy("chunk").agg(F.collect_list("title_key").alias("site_titles")))
+            c_pairs = cp.groupBy("chunk").agg(F.collect_list(F.array("ga", "gb")).alias("pairs"))
+            tasks = (c_pairs.join(c_groups, "chunk").join(c_docs, "chunk").join(c_terms, "chunk", "left")
+                     .join(c_site, "chunk", "left")
+                     .withColumn("rarity", F.coalesce("rarity", F.array().cast("array<array<bigint>>")))
+                     .withColumn("site_titles", F.coalesce("site_titles", F.array().cast("array<bigint>")))
+                     .select(F.to_json(F.struct(F.lit("story_links").alias("task"), "groups", "docs", "pairs",
+                                                "rarity", F.lit(n_groups).alias("total_groups"),
+                                                "site_titles")).alias("t")))
+            slinks = (spark.read.schema("links array<array<bigint>>").json(self.assemble(tasks, parts))
+                      .select(F.explode("links").alias("l"))
+                      .select(F.col("l")[0].alias("ga"), F.col("l")[1].alias("gb")).localCheckpoint())
+        else:
+            slinks = spairs
+        n_slinks = slinks.count()
+        self.lap("story links", links_at_threshold=n_slinks)
+
+        # -- stories: components of the links, joined and recorded by assemble
+        spairs = slinks
         scomp, srounds = self.components(spairs.select(F.col("ga").alias("a"), F.col("gb").alias("b")))
         scomp = scomp.select(F.col("node").alias("gid"), "comp")
         gc = groups.join(scomp, "gid", "left").withColumn("comp", F.coalesce("comp", "gid"))
@@ -414,6 +482,10 @@ def main():
                          "file shipped with spark-submit --files")
     ap.add_argument("--partitions", type=int, default=8,
                     help="partitions of each task set (each runs one newsdedup assemble)")
+    ap.add_argument("--pair-chunk", type=int, default=4096,
+                    help="verified pairs per version_pairs task")
+    ap.add_argument("--story-chunk", type=int, default=128,
+                    help="candidate pairs of groups per story_links task")
     ap.add_argument("--task-threads", type=int, default=1, help="threads of each newsdedup assemble")
     args = ap.parse_args()
     spark = SparkSession.builder.appName("newsdedup").getOrCreate()

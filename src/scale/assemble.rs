@@ -49,6 +49,24 @@ pub enum Task {
         docs: Vec<VersionDoc>,
         pairs: Vec<[i64; 2]>,
     },
+    /// A chunk of verified pairs with their counts (shared shingles, each side's) and days:
+    /// which join two versions ([`cluster::joins`]) and which are story links (similarity at
+    /// [`Params::story_sim_floor`] or more). Answers `{"joins": [[a, b]], "links": [[a, b]]}`.
+    /// Versions are clustered within the connected components of the joins alone.
+    VersionPairs { pairs: Vec<VerifiedPair> },
+    /// A chunk of candidate pairs of version groups (groups named by their first member), with
+    /// each group's representative and members' title keys, and the documents the evidence
+    /// reads (representatives and headline holders): the pairs whose probability reaches the
+    /// model's threshold ([`story::score_pair`]). Answers `{"links": [[a, b]]}`. Stories are
+    /// joined within the connected components of these links alone.
+    StoryLinks {
+        groups: Vec<LinkGroup>,
+        docs: Vec<StoryDoc>,
+        pairs: Vec<[i64; 2]>,
+        rarity: Vec<[i64; 2]>,
+        total_groups: u64,
+        site_titles: Vec<i64>,
+    },
     /// The sampled holders of a title (one per version group): is it a site name? Answers
     /// `{"key", "site": bool}`.
     SiteTitle {
@@ -86,6 +104,32 @@ pub struct VersionDoc {
     pub id: i64,
     pub shingles: Vec<Shingle>,
     pub day: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerifiedPair {
+    pub a: i64,
+    pub b: i64,
+    /// Shingles the two share, and each one's count.
+    pub i: usize,
+    pub la: usize,
+    pub lb: usize,
+    pub da: Option<i64>,
+    pub db: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LinkGroup {
+    /// The group's first member.
+    pub gid: i64,
+    pub rep: i64,
+    pub members: Vec<MemberTitle>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MemberTitle {
+    pub id: i64,
+    pub title_key: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -287,6 +331,36 @@ pub fn answer(task: Task, params: &Params, cfg: &Config) -> Result<Vec<String>, 
                 .collect();
             vec![json!({"groups": groups, "links": links}).to_string()]
         }
+        Task::VersionPairs { pairs } => {
+            let mut joins = Vec::new();
+            let mut links = Vec::new();
+            for p in &pairs {
+                let (jaccard, containment) = verify::similarity_of_counts(p.i, p.la, p.lb);
+                let days = (p.da, p.db);
+                if cluster::joins_by(jaccard, containment, p.la.min(p.lb), days, &cfg.cluster) {
+                    joins.push([p.a, p.b]);
+                }
+                if jaccard.max(containment) >= params.story_sim_floor {
+                    links.push([p.a, p.b]);
+                }
+            }
+            vec![json!({"joins": joins, "links": links}).to_string()]
+        }
+        Task::StoryLinks {
+            groups,
+            mut docs,
+            pairs,
+            rarity,
+            total_groups,
+            site_titles,
+        } => story_links(
+            groups,
+            &mut docs,
+            &pairs,
+            rarity_of(&rarity, total_groups),
+            site_titles.iter().map(|&k| k as u32).collect(),
+            cfg,
+        )?,
         Task::SiteTitle {
             key,
             mut docs,
@@ -434,4 +508,74 @@ fn stories(
             Ok(format!("{key}\t{record}"))
         })
         .collect()
+}
+
+/// The candidate pairs of groups whose link reaches the model's threshold.
+fn story_links(
+    groups: Vec<LinkGroup>,
+    docs: &mut [StoryDoc],
+    pairs: &[[i64; 2]],
+    rarity: features::Rarity,
+    site_titles: HashSet<u32>,
+    cfg: &Config,
+) -> Result<Vec<String>, String> {
+    docs.sort_by_key(|d| d.id);
+    let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
+    let pos = positions(&ids);
+    let articles: Vec<Article> = docs
+        .iter()
+        .map(|d| decode_article(&d.article))
+        .collect::<Result<_, _>>()?;
+    let shingles: Vec<Vec<Shingle>> = docs
+        .iter_mut()
+        .map(|d| std::mem::take(&mut d.shingles))
+        .collect();
+    let evidence: Vec<Evidence> = articles.iter().map(evidence::of).collect();
+    let days: Vec<Option<i64>> = articles
+        .iter()
+        .map(|a| a.header.date().map(|d| d.days()))
+        .collect();
+    let term_weights = features::term_weights(&evidence, &rarity);
+    let corpus = features::Corpus {
+        evidence: &evidence,
+        shingles: &shingles,
+        days: &days,
+        rarity,
+        site_titles,
+        term_weights,
+    };
+    let mut reps = Vec::with_capacity(groups.len());
+    let mut titles = Vec::with_capacity(groups.len());
+    let mut group_at: HashMap<i64, u32> = HashMap::with_capacity(groups.len());
+    for mut g in groups {
+        g.members.sort_by_key(|m| m.id);
+        let title_of: HashMap<i64, Option<i64>> =
+            g.members.iter().map(|m| (m.id, m.title_key)).collect();
+        let members: Vec<i64> = g.members.iter().map(|m| m.id).collect();
+        let holder = story::headline_holder(g.rep, &members, |d| {
+            title_of
+                .get(&d)
+                .copied()
+                .flatten()
+                .is_some_and(|k| !corpus.site_titles.contains(&(k as u32)))
+        });
+        reps.push(local(&pos, g.rep)?);
+        titles.push(holder.map(|h| local(&pos, h)).transpose()?);
+        group_at.insert(g.gid, group_at.len() as u32);
+    }
+    let find = |x: i64| {
+        group_at
+            .get(&x)
+            .copied()
+            .ok_or_else(|| format!("group {x} named but not given"))
+    };
+    let model = &cfg.cluster.stories.model;
+    let mut links = Vec::new();
+    for &[a, b] in pairs {
+        let link = story::score_pair(&corpus, &reps, &titles, find(a)?, find(b)?, model);
+        if link.probability >= model.threshold {
+            links.push([a.min(b), a.max(b)]);
+        }
+    }
+    Ok(vec![json!({"links": links}).to_string()])
 }

@@ -327,11 +327,7 @@ fn score_in<'a>(
     let titles: Vec<Option<u32>> = groups
         .iter()
         .zip(&reps)
-        .map(|(g, &rep)| {
-            std::iter::once(rep)
-                .chain(g.members.iter().copied())
-                .find(|&d| corpus.headline(d).is_some())
-        })
+        .map(|(g, &rep)| headline_holder(rep, &g.members, |d| corpus.headline(d).is_some()))
         .collect();
     let pairs = given.unwrap_or_else(|| {
         candidates(
@@ -345,22 +341,10 @@ fn score_in<'a>(
     });
     let scored: Vec<Scored> = pairs
         .par_iter()
-        .map(|&(a, b)| {
-            let evidence = features::pair(
-                &corpus,
-                reps[a as usize],
-                reps[b as usize],
-                titles[a as usize],
-                titles[b as usize],
-            );
-            Scored {
-                a,
-                b,
-                link: Link {
-                    probability: model.probability(&evidence),
-                    evidence,
-                },
-            }
+        .map(|&(a, b)| Scored {
+            a,
+            b,
+            link: score_pair(&corpus, &reps, &titles, a, b, model),
         })
         .collect();
     Scoring {
@@ -369,6 +353,42 @@ fn score_in<'a>(
         titles,
         pairs: scored,
         window_days: input.window_days,
+    }
+}
+
+/// A group's headline holder: its representative when it has a headline, else its first
+/// member (in index order) that has one.
+pub fn headline_holder<T: Copy>(
+    rep: T,
+    members: &[T],
+    has_headline: impl Fn(T) -> bool,
+) -> Option<T> {
+    std::iter::once(rep)
+        .chain(members.iter().copied())
+        .find(|&d| has_headline(d))
+}
+
+/// The link of a candidate pair of groups `a` and `b`: the evidence between their
+/// representatives (`reps`), with their headline holders' titles (`titles`), and its
+/// probability under `model`.
+pub fn score_pair(
+    corpus: &Corpus,
+    reps: &[u32],
+    titles: &[Option<u32>],
+    a: u32,
+    b: u32,
+    model: &Model,
+) -> Link {
+    let evidence = features::pair(
+        corpus,
+        reps[a as usize],
+        reps[b as usize],
+        titles[a as usize],
+        titles[b as usize],
+    );
+    Link {
+        probability: model.probability(&evidence),
+        evidence,
     }
 }
 

@@ -38,7 +38,11 @@ fn assemble(out: &Path, tasks: &[Value]) -> Vec<String> {
 /// The engine's part, on a corpus small enough to take every pair of documents as a candidate
 /// and every pair of version groups as a story candidate, and to hold one component: the
 /// stories `assemble` gives, as `--jsonl` lines.
-fn through_assemble(out: &Path, rows: &[Row]) -> String {
+///
+/// With `cut`, as dedup.py does: the pairs decided one by one first (`version_pairs`,
+/// `story_links`), then a `versions` task per component of the joining pairs and a `stories`
+/// task per component of the links at the model's threshold.
+fn through_assemble(out: &Path, rows: &[Row], cut: bool) -> String {
     let docs: Vec<&Row> = rows.iter().filter(|r| r.skip.is_none()).collect();
     let b64 =
         |r: &Row| base64::engine::general_purpose::STANDARD.encode(r.article.as_ref().unwrap());
@@ -46,11 +50,54 @@ fn through_assemble(out: &Path, rows: &[Row]) -> String {
     let pairs: Vec<[i64; 2]> = (0..n)
         .flat_map(|a| (a + 1..n).map(move |b| [a, b]))
         .collect();
-    let task = json!({"task": "versions", "pairs": pairs, "docs": docs.iter().enumerate().map(|(i, r)| {
-        json!({"id": i, "shingles": r.shingles, "day": r.day})
-    }).collect::<Vec<_>>()});
-    let answer: Value = serde_json::from_str(&assemble(out, &[task])[0]).unwrap();
-    let groups = answer["groups"].as_array().unwrap().clone();
+    let versions_of = |ids: &[i64], pairs: &[[i64; 2]]| {
+        let task = json!({"task": "versions", "pairs": pairs, "docs": ids.iter().map(|&i| {
+            let r = docs[i as usize];
+            json!({"id": i, "shingles": r.shingles, "day": r.day})
+        }).collect::<Vec<_>>()});
+        serde_json::from_str::<Value>(&assemble(out, &[task])[0]).unwrap()
+    };
+    let groups: Vec<Value> = if cut {
+        let verified: Vec<Value> = pairs
+            .iter()
+            .map(|&[a, b]| {
+                let (sa, sb) = (&docs[a as usize].shingles, &docs[b as usize].shingles);
+                let i = sa.iter().filter(|x| sb.binary_search(x).is_ok()).count();
+                json!({"a": a, "b": b, "i": i, "la": sa.len(), "lb": sb.len(),
+                       "da": docs[a as usize].day, "db": docs[b as usize].day})
+            })
+            .collect();
+        let task = json!({"task": "version_pairs", "pairs": verified});
+        let answer: Value = serde_json::from_str(&assemble(out, &[task])[0]).unwrap();
+        let joins: Vec<[i64; 2]> = serde_json::from_value(answer["joins"].clone()).unwrap();
+        let mut groups = Vec::new();
+        for comp in components(n, &joins) {
+            if comp.len() == 1 {
+                let size = docs[comp[0] as usize].shingles.len();
+                groups.push(json!({"members": comp, "coverage": [size], "rep": comp[0]}));
+                continue;
+            }
+            let inside: Vec<[i64; 2]> = pairs
+                .iter()
+                .filter(|p| comp.contains(&p[0]) && comp.contains(&p[1]))
+                .copied()
+                .collect();
+            groups.extend(
+                versions_of(&comp, &inside)["groups"]
+                    .as_array()
+                    .unwrap()
+                    .clone(),
+            );
+        }
+        groups.sort_by_key(|g| g["members"][0].as_i64().unwrap());
+        groups
+    } else {
+        let all: Vec<i64> = (0..n).collect();
+        versions_of(&all, &pairs)["groups"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
     // Term counts over the groups' representatives.
     let mut rarity: BTreeMap<u64, u64> = BTreeMap::new();
     let mut group_of = BTreeMap::new();
@@ -104,11 +151,53 @@ fn through_assemble(out: &Path, rows: &[Row]) -> String {
         .enumerate()
         .flat_map(|(i, &a)| firsts[i + 1..].iter().map(move |&b| [a, b]))
         .collect();
-    let task = json!({"task": "stories", "pairs": group_pairs, "rarity": rarity,
-        "total_groups": groups.len(), "site_titles": site,
-        "groups": groups.iter().map(|g| json!({"members": g["members"], "coverage": g["coverage"]})).collect::<Vec<_>>(),
-        "docs": docs.iter().enumerate().map(|(i, r)| json!({"id": i, "article": b64(r), "shingles": r.shingles})).collect::<Vec<_>>()});
-    let mut lines: Vec<(String, String)> = assemble(out, &[task])
+    let stories_of = |gs: &[&Value], pairs: &[[u64; 2]]| {
+        let ids: Vec<u64> = gs
+            .iter()
+            .flat_map(|g| {
+                g["members"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| m.as_u64().unwrap())
+            })
+            .collect();
+        json!({"task": "stories", "pairs": pairs, "rarity": rarity,
+            "total_groups": groups.len(), "site_titles": site,
+            "groups": gs.iter().map(|g| json!({"members": g["members"], "coverage": g["coverage"]})).collect::<Vec<_>>(),
+            "docs": ids.iter().map(|&i| json!({"id": i, "article": b64(docs[i as usize]), "shingles": docs[i as usize].shingles})).collect::<Vec<_>>()})
+    };
+    let tasks: Vec<Value> = if cut && !group_pairs.is_empty() {
+        let task = json!({"task": "story_links", "pairs": group_pairs, "rarity": rarity,
+            "total_groups": groups.len(), "site_titles": site,
+            "groups": groups.iter().map(|g| json!({"gid": g["members"][0], "rep": g["rep"],
+                "members": g["members"].as_array().unwrap().iter().map(|m| json!({"id": m,
+                    "title_key": docs[m.as_u64().unwrap() as usize].evidence.title_key})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+            "docs": docs.iter().enumerate().map(|(i, r)| json!({"id": i, "article": b64(r), "shingles": r.shingles})).collect::<Vec<_>>()});
+        let answer: Value = serde_json::from_str(&assemble(out, &[task])[0]).unwrap();
+        let links: Vec<[i64; 2]> = serde_json::from_value(answer["links"].clone()).unwrap();
+        let at: BTreeMap<i64, i64> = firsts
+            .iter()
+            .enumerate()
+            .map(|(g, &f)| (f as i64, g as i64))
+            .collect();
+        let local: Vec<[i64; 2]> = links.iter().map(|&[a, b]| [at[&a], at[&b]]).collect();
+        components(groups.len() as i64, &local)
+            .iter()
+            .map(|comp| {
+                let gs: Vec<&Value> = comp.iter().map(|&g| &groups[g as usize]).collect();
+                let inside: Vec<[u64; 2]> = links
+                    .iter()
+                    .filter(|l| comp.contains(&at[&l[0]]))
+                    .map(|&[a, b]| [a as u64, b as u64])
+                    .collect();
+                stories_of(&gs, &inside)
+            })
+            .collect()
+    } else {
+        vec![stories_of(&groups.iter().collect::<Vec<_>>(), &group_pairs)]
+    };
+    let mut lines: Vec<(String, String)> = assemble(out, &tasks)
         .iter()
         .map(|l| {
             let (key, record) = l.split_once('\t').expect("PATH<TAB>RECORD");
@@ -117,6 +206,28 @@ fn through_assemble(out: &Path, rows: &[Row]) -> String {
         .collect();
     lines.sort();
     lines.into_iter().map(|(_, r)| r + "\n").collect()
+}
+
+/// Connected components of `0..n` under `edges`, each sorted, in order of their least node.
+fn components(n: i64, edges: &[[i64; 2]]) -> Vec<Vec<i64>> {
+    let mut root: Vec<i64> = (0..n).collect();
+    fn find(root: &[i64], x: i64) -> i64 {
+        let mut x = x;
+        while root[x as usize] != x {
+            x = root[x as usize];
+        }
+        x
+    }
+    for &[a, b] in edges {
+        let (ra, rb) = (find(&root, a), find(&root, b));
+        root[ra.max(rb) as usize] = ra.min(rb);
+    }
+    let mut by: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for x in 0..n {
+        let r = find(&root, x);
+        by.entry(r).or_default().push(x);
+    }
+    by.into_values().collect()
 }
 
 #[test]
@@ -134,13 +245,15 @@ fn assemble_tasks_give_the_stories_of_one_run() {
         let o = fingerprint(&dir, tmp.path(), extra);
         assert!(o.status.success(), "{}", stderr(&o));
         let rows = shard::read(&shards(tmp.path())[0]).unwrap();
-        let got = through_assemble(tmp.path(), &rows);
+        let got = through_assemble(tmp.path(), &rows, false);
+        let cut = through_assemble(tmp.path(), &rows, true);
         let mut args: Vec<String> = vec!["--jsonl".into(), "-q".into()];
         args.extend(extra.iter().map(|s| s.to_string()));
         args.push(dir.display().to_string());
         let want = stdout(&run(&args));
         assert!(want.lines().count() >= 2, "{corpus}: {want}");
         assert_eq!(got, want, "{corpus} {extra:?}");
+        assert_eq!(cut, want, "{corpus} {extra:?}: cut at the decisions");
     }
 }
 
