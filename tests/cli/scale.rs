@@ -172,7 +172,7 @@ fn through_assemble(out: &Path, rows: &[Row], cut: bool) -> String {
             "total_groups": groups.len(), "site_titles": site,
             "groups": groups.iter().map(|g| json!({"gid": g["members"][0], "rep": g["rep"],
                 "members": g["members"].as_array().unwrap().iter().map(|m| json!({"id": m,
-                    "title_key": docs[m.as_u64().unwrap() as usize].evidence.title_key})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+                    "title_key": docs[m.as_u64().unwrap() as usize].evidence.title_key()})).collect::<Vec<_>>()})).collect::<Vec<_>>(),
             "docs": docs.iter().enumerate().map(|(i, r)| json!({"id": i, "article": b64(r), "shingles": r.shingles})).collect::<Vec<_>>()});
         let answer: Value = serde_json::from_str(&assemble(out, &[task])[0]).unwrap();
         let links: Vec<[i64; 2]> = serde_json::from_value(answer["links"].clone()).unwrap();
