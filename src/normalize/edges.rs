@@ -102,8 +102,20 @@ pub fn features(line: &str, longest: usize, tail: bool, rank: usize) -> [f64; FE
         if w.chars().next().is_some_and(char::is_uppercase) {
             capitalized += 1;
         }
-        // Function words are short: longer words need no lower-casing.
-        if w.len() <= 8 {
+        // Function words are short: longer words need no lower-casing. An ASCII word is
+        // lower-cased on the stack.
+        if w.len() <= 8 && w.is_ascii() {
+            let mut buf = [0u8; 8];
+            let b = &mut buf[..w.len()];
+            b.copy_from_slice(w.as_bytes());
+            b.make_ascii_lowercase();
+            if FUNCTION_WORDS
+                .binary_search_by(|f| f.as_bytes().cmp(b))
+                .is_ok()
+            {
+                function += 1;
+            }
+        } else if w.len() <= 8 {
             lower.clear();
             lower.extend(w.chars().flat_map(char::to_lowercase));
             if FUNCTION_WORDS.binary_search(&lower.as_str()).is_ok() {
@@ -180,6 +192,13 @@ mod tests {
     #[test]
     fn function_words_are_sorted_for_the_binary_search() {
         assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn function_words_count_in_any_case_ascii_or_not() {
+        // The, AND, der, Não: function words; Bridge and überall: not.
+        let x = features("The AND der Não Bridge überall", 30, false, 0);
+        assert_eq!(x[3], 4.0 / 6.0);
     }
 
     fn lines(v: &[&str]) -> Vec<String> {
