@@ -14,7 +14,7 @@ use ego_tree::iter::Edge;
 use regex::Regex;
 use scraper::{Html, Node};
 
-use crate::normalize::markup;
+use crate::normalize::{chrome, markup, originals};
 
 /// Elements whose whole subtree is never article text.
 const SKIP: &[&str] = &[
@@ -106,6 +106,8 @@ struct Elem {
     good_chars: usize,
     /// An `<article>` element.
     article: bool,
+    /// A table cell (`<td>`, `<th>`).
+    cell: bool,
 }
 
 impl Elem {
@@ -122,6 +124,8 @@ struct Block {
     chars: usize,
     link_chars: usize,
     heading: u8,
+    /// The block is one link whose text is the address it goes to ([`is_self_link`]).
+    self_link: bool,
 }
 
 impl Block {
@@ -230,13 +234,121 @@ fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, Dropped
             .iter()
             .any(|&w| elems[w].contains(&elems[e as usize]))
     };
-    let lines = blocks
+    let kept: Vec<Block> = blocks.into_iter().filter(|b| inside(b.elem)).collect();
+    let lines = join_rows(&elems, kept)
         .into_iter()
-        .filter(|b| inside(b.elem))
-        .filter(|b| b.heading == 1 || b.link_density() < 0.5 || b.chars > 300)
+        .filter(|b| b.heading == 1 || b.link_density() < 0.5 || b.chars > 300 || b.self_link)
         .map(|b| b.text)
         .collect();
     (lines, dropped)
+}
+
+/// Longest cell (characters) that [`join_rows`] joins: data cells are short; a layout table's
+/// cell holding a paragraph of the story stays a line of its own.
+const MAX_JOINED_CELL: usize = 80;
+
+/// Rows a table needs for [`join_rows`] to join its cells.
+const MIN_GRID_ROWS: u32 = 3;
+
+/// The cells of one table row as one line, joined by a space: a results table's column that
+/// repeats a value ("Home", "Away", "Won") would otherwise be lines repeated down the page,
+/// which chrome removal takes for labels. Only cells that are one short block each are joined.
+fn join_rows(elems: &[Elem], blocks: Vec<Block>) -> Vec<Block> {
+    if !blocks.iter().any(|b| elems[b.elem as usize].cell) {
+        return blocks;
+    }
+    // Blocks per element: a cell with `<br>`s or paragraphs inside holds more than one.
+    let mut per_elem: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for b in &blocks {
+        *per_elem.entry(b.elem).or_default() += 1;
+    }
+    let cell_row = |b: &Block| {
+        let e = &elems[b.elem as usize];
+        // A cell that is chrome on its own ("23 hrs ago") stays a line, for chrome removal
+        // to drop; a number is data in a table.
+        let chrome = chrome::is_chrome(&b.text) && !b.text.bytes().all(|c| c.is_ascii_digit());
+        (e.cell && per_elem[&b.elem] == 1 && b.chars <= MAX_JOINED_CELL && !chrome)
+            .then_some(e.parent)
+    };
+    // Only a grid is joined: a table (or `<tbody>`) with at least [`MIN_GRID_ROWS`] rows of two
+    // or more such cells. A layout table's one row of a date and a menu stays lines.
+    let mut cells_in_row: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for row in blocks.iter().filter_map(cell_row) {
+        *cells_in_row.entry(row).or_default() += 1;
+    }
+    let mut rows_in_table: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for (&row, _) in cells_in_row.iter().filter(|(_, n)| **n >= 2) {
+        *rows_in_table.entry(elems[row as usize].parent).or_default() += 1;
+    }
+    let row_of = |b: &Block| {
+        cell_row(b).filter(|&row| {
+            cells_in_row[&row] >= 2
+                && rows_in_table
+                    .get(&elems[row as usize].parent)
+                    .is_some_and(|&n| n >= MIN_GRID_ROWS)
+        })
+    };
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    // The cells joined into the last block of `out`, and the row they are in.
+    let mut parts: Vec<String> = Vec::new();
+    let mut last_row = None;
+    let finish = |out: &mut Vec<Block>, parts: &mut Vec<String>| {
+        if parts.len() > 1
+            && let Some(prev) = out.last_mut()
+        {
+            prev.text = parts.join(" ");
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            originals::record_joined(&refs, " ");
+        }
+        parts.clear();
+    };
+    for b in blocks {
+        let row = row_of(&b);
+        if row.is_some()
+            && row == last_row
+            && let Some(prev) = out.last_mut()
+        {
+            prev.chars += 1 + b.chars;
+            prev.link_chars += b.link_chars;
+            parts.push(b.text);
+            continue;
+        }
+        finish(&mut out, &mut parts);
+        if row.is_some() {
+            parts.push(b.text.clone());
+        }
+        out.push(b);
+        last_row = row;
+    }
+    finish(&mut out, &mut parts);
+    out
+}
+
+/// The host of a web address written out (`https://www.example.org/x`, `www.example.org`),
+/// lower-cased and without `www.`; `None` when `text` is not one address.
+fn url_host(text: &str) -> Option<String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .unwrap_or(text);
+    let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    let ok = host.contains('.')
+        && !host.starts_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    ok.then_some(host)
+}
+
+/// A block that is one link whose text is a web address on the host the link goes to: an
+/// address the story gives (`https://maps.example.org/archive`), kept although it is all link.
+/// An advertiser's address shown over a tracking link goes elsewhere and is not kept.
+fn is_self_link(text: &str, href: &str) -> bool {
+    let bare =
+        text.starts_with("http://") || text.starts_with("https://") || text.starts_with("www.");
+    bare && !text.contains(char::is_whitespace)
+        && url_host(text).is_some_and(|h| url_host(href).as_deref() == Some(h.as_str()))
 }
 
 fn class_id(e: &scraper::node::Element) -> String {
@@ -326,6 +438,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
         link_chars: 0,
         good_chars: 0,
         article: false,
+        cell: false,
     }];
     let mut blocks = Vec::new();
     let mut stack: Vec<u32> = vec![0];
@@ -339,13 +452,18 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
     let mut heading_depth: Vec<u8> = Vec::new();
     let mut buf = String::new();
     let mut buf_links = 0usize;
+    // Targets of the links in the block being gathered (at most two are kept: only a block
+    // of one link is asked about).
+    let mut hrefs: Vec<String> = Vec::new();
     let mut counter = 0u32;
 
     let flush = |buf: &mut String,
                  buf_links: &mut usize,
+                 hrefs: &mut Vec<String>,
                  owner: u32,
                  heading: u8,
                  blocks: &mut Vec<Block>| {
+        let links_to = std::mem::take(hrefs);
         if buf.trim().is_empty() {
             buf.clear();
             *buf_links = 0;
@@ -361,12 +479,14 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
             return;
         }
         let chars = text.chars().count();
+        let self_link = links_to.len() == 1 && is_self_link(&text, &links_to[0]);
         blocks.push(Block {
             elem: owner,
             text,
             chars,
             link_chars: links.min(chars),
             heading,
+            self_link,
         });
     };
 
@@ -414,6 +534,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                         link_chars: 0,
                         good_chars: 0,
                         article: name == "article",
+                        cell: matches!(name, "td" | "th"),
                     });
                     stack.push(id);
                     if BLOCK.contains(&name) {
@@ -421,6 +542,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                         flush(
                             &mut buf,
                             &mut buf_links,
+                            &mut hrefs,
                             owner,
                             heading_depth.last().copied().unwrap_or(0),
                             &mut blocks,
@@ -431,6 +553,9 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                         heading_depth.push(level);
                     }
                     if name == "a" {
+                        if link_depth == 0 && hrefs.len() < 2 {
+                            hrefs.push(e.attr("href").unwrap_or("").to_string());
+                        }
                         link_depth += 1;
                     }
                 }
@@ -474,6 +599,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                     flush(
                         &mut buf,
                         &mut buf_links,
+                        &mut hrefs,
                         owner,
                         heading_depth.last().copied().unwrap_or(0),
                         &mut blocks,
@@ -496,7 +622,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
         }
     }
     let owner = *block_owner.last().unwrap_or(&0);
-    flush(&mut buf, &mut buf_links, owner, 0, &mut blocks);
+    flush(&mut buf, &mut buf_links, &mut hrefs, owner, 0, &mut blocks);
     for e in elems.iter_mut().filter(|e| e.close == u32::MAX) {
         e.close = counter + 1;
     }
