@@ -137,7 +137,19 @@ impl Block {
     fn is_paragraph(&self) -> bool {
         self.chars >= 25 && self.link_density() <= 0.5 && self.heading == 0
     }
+
+    /// A block with a sentence's worth of its own text between its links is prose whose
+    /// links are part of it (a body full of glossary links with their pop-up cards): its
+    /// link text is counted as text. Used only by the retry when the first passes found little.
+    fn read_links_as_text(&mut self) {
+        if self.heading == 0 && self.chars - self.link_chars >= MIN_OWN_PROSE_CHARS {
+            self.link_chars = 0;
+        }
+    }
 }
+
+/// Characters outside links that make a link-dense block prose ([`Block::read_links_as_text`]).
+const MIN_OWN_PROSE_CHARS: usize = 80;
 
 /// Below this many characters the strict pass is retried keeping "unlikely", hidden and structural elements
 /// (an article container whose class happens to say `sidebar-grid__content`; a streamed React
@@ -154,12 +166,15 @@ struct Drop<'a> {
     /// Class-and-id strings of "unlikely" elements kept all the same (found to hold the
     /// article; its parts often share one class: `sidebar-grid__container` between ad slots).
     rescue: &'a [String],
+    /// Read the links inside prose as text ([`Block::read_links_as_text`]).
+    prose_links: bool,
 }
 
 const STRICT: Drop = Drop {
     unlikely: true,
     structure: true,
     rescue: &[],
+    prose_links: false,
 };
 
 /// How many "unlikely" classes may be rescued, one pass each.
@@ -198,14 +213,33 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
         }
         dropped = next;
     }
-    let (lines, found) = best;
+    let (mut lines, mut found) = best;
     if found >= MIN_ARTICLE_CHARS {
         return lines;
+    }
+    // Little found: the article's paragraphs may be so full of links (inline pop-ups, a
+    // glossary) that none reads as a paragraph and a byline line won. Retried with the links
+    // inside prose read as text; taken when it finds more than twice as much.
+    let (linked, _) = pass(
+        doc,
+        Drop {
+            prose_links: true,
+            ..STRICT
+        },
+        headline,
+    );
+    let n = chars(&linked);
+    if n > 2 * found {
+        (lines, found) = (linked, n);
+        if found >= MIN_ARTICLE_CHARS {
+            return lines;
+        }
     }
     let lenient_drop = Drop {
         unlikely: false,
         structure: false,
         rescue: &[],
+        prose_links: false,
     };
     let (lenient, _) = pass(doc, lenient_drop, headline);
     if chars(&lenient) > 2 * found {
@@ -217,7 +251,10 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
 
 /// One extraction; also returns the dropped "unlikely" element with the most paragraph text.
 fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, Dropped) {
-    let (mut elems, blocks, dropped) = segment(doc, drop);
+    let (mut elems, mut blocks, dropped) = segment(doc, drop);
+    if drop.prose_links {
+        blocks.iter_mut().for_each(Block::read_links_as_text);
+    }
     if blocks.is_empty() {
         return (Vec::new(), dropped);
     }
