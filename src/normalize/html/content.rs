@@ -104,6 +104,8 @@ struct Elem {
     link_chars: usize,
     /// Characters of paragraph-like blocks (enough text, few links) in the subtree.
     good_chars: usize,
+    /// Characters of those that read as sentences ([`reads_as_sentences`]).
+    sentence_chars: usize,
     /// An `<article>` element.
     article: bool,
     /// A table cell (`<td>`, `<th>`).
@@ -126,6 +128,8 @@ struct Block {
     heading: u8,
     /// The block is one link whose text is the address it goes to ([`is_self_link`]).
     self_link: bool,
+    /// The block reads as running text ([`reads_as_sentences`]).
+    sentence: bool,
 }
 
 impl Block {
@@ -361,6 +365,28 @@ fn join_rows(elems: &[Elem], blocks: Vec<Block>) -> Vec<Block> {
     out
 }
 
+/// Characters from which a block counts as running text however it ends.
+const LONG_BLOCK_CHARS: usize = 150;
+
+/// Whether a block reads as sentences: it ends in sentence punctuation (before closing quotes
+/// and brackets), or is long. An address or a list of departments and phone numbers, however
+/// many commas it has, does not end so.
+fn reads_as_sentences(text: &str, chars: usize) -> bool {
+    chars >= LONG_BLOCK_CHARS
+        || text
+            .trim_end_matches(|c: char| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '"' | '\'' | ')' | ']' | '\u{bb}' | '\u{201d}' | '\u{2019}'
+                    )
+            })
+            .ends_with([
+                '.', '!', '?', ':', ';', '\u{2026}', '\u{3002}', '\u{ff01}', '\u{ff1f}',
+                '\u{061f}', '\u{0964}',
+            ])
+}
+
 /// The host of a web address written out (`https://www.example.org/x`, `www.example.org`),
 /// lower-cased and without `www.`; `None` when `text` is not one address.
 fn url_host(text: &str) -> Option<String> {
@@ -474,6 +500,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
         chars: 0,
         link_chars: 0,
         good_chars: 0,
+        sentence_chars: 0,
         article: false,
         cell: false,
     }];
@@ -517,6 +544,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
         }
         let chars = text.chars().count();
         let self_link = links_to.len() == 1 && is_self_link(&text, &links_to[0]);
+        let sentence = reads_as_sentences(&text, chars);
         blocks.push(Block {
             elem: owner,
             text,
@@ -524,6 +552,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
             link_chars: links.min(chars),
             heading,
             self_link,
+            sentence,
         });
     };
 
@@ -570,6 +599,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                         chars: 0,
                         link_chars: 0,
                         good_chars: 0,
+                        sentence_chars: 0,
                         article: name == "article",
                         cell: matches!(name, "td" | "th"),
                     });
@@ -674,6 +704,9 @@ fn score(elems: &mut [Elem], blocks: &[Block]) {
         e.link_chars += b.link_chars;
         if b.is_paragraph() {
             e.good_chars += b.chars;
+            if b.sentence {
+                e.sentence_chars += b.chars;
+            }
         }
     }
     // Children come after parents in `elems`: one backward pass sums subtrees.
@@ -682,12 +715,17 @@ fn score(elems: &mut [Elem], blocks: &[Block]) {
         elems[p].chars += elems[i].chars;
         elems[p].link_chars += elems[i].link_chars;
         elems[p].good_chars += elems[i].good_chars;
+        elems[p].sentence_chars += elems[i].sentence_chars;
     }
     for b in blocks.iter().filter(|b| b.is_paragraph()) {
-        let commas = b
-            .text
-            .matches([',', '\u{060C}', '\u{3001}', '\u{FF0C}'])
-            .count() as f64;
+        // Commas count in running text only: an address or a list of departments has many.
+        let commas = if b.sentence {
+            b.text
+                .matches([',', '\u{060C}', '\u{3001}', '\u{FF0C}'])
+                .count() as f64
+        } else {
+            0.0
+        };
         let s = 1.0 + commas + (b.chars as f64 / 100.0).min(3.0);
         // Ancestors get the score, divided by 1, 2, 6, 9, 12 with distance (Readability).
         let mut e = elems[b.elem as usize].parent as usize;
@@ -736,7 +774,9 @@ fn expand(elems: &[Elem], mut w: usize) -> usize {
         if a == 0 {
             break;
         }
-        if anc.good_chars as f64 <= cur.good_chars as f64 * 1.15 {
+        // More paragraph text means more that reads as sentences: a footer's address and
+        // phone lines beside a short article do not make the page's body its container.
+        if anc.sentence_chars as f64 <= cur.sentence_chars as f64 * 1.15 {
             continue; // a wrapper: look further up without adopting it
         }
         let dense = anc.good_chars as f64 >= 0.7 * anc.chars as f64;
