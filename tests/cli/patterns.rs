@@ -524,3 +524,30 @@ fn html_footer_address_is_not_the_story() {
         ]
     );
 }
+
+#[test]
+fn html_repeated_subheads_are_kept() {
+    // Issue #15, "text cut short": a subhead that recurs section by section ("What happened",
+    // three times) heads the article's own text and is kept every time; a box heading that
+    // recurs as often ("More on this story", followed by links) still goes.
+    let (_, a) = load("html-repeated-subheads.html");
+    let paragraphs: Vec<&str> = a.paragraphs().collect();
+    assert_eq!(
+        paragraphs.iter().filter(|p| **p == "What happened").count(),
+        3,
+        "{paragraphs:#?}"
+    );
+    assert_eq!(
+        paragraphs
+            .iter()
+            .filter(|p| **p == "What comes next")
+            .count(),
+        3,
+        "{paragraphs:#?}"
+    );
+    for town in ["Millbrook", "Elford", "Stanton Ford"] {
+        assert!(paragraphs.contains(&town), "{town}: {paragraphs:#?}");
+    }
+    assert!(!a.body.contains("More on this story"), "{}", a.body);
+    assert_eq!(paragraphs.len(), 16, "{paragraphs:#?}");
+}

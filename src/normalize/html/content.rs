@@ -188,10 +188,26 @@ const MAX_RESCUES: usize = 3;
 /// (bytes of text directly in `<p>`), and how much.
 type Dropped = Option<(String, usize)>;
 
+/// The main text of a page: its lines, and the subheads among them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text {
+    pub lines: Vec<String>,
+    /// Headings every copy of which heads running text (a paragraph that reads as
+    /// sentences follows it): an article's own subheads, which may recur ("What happened",
+    /// "Ingredients") and are not repeated labels. A box's heading ("More on this") is
+    /// followed by its links instead.
+    pub subheads: Vec<String>,
+}
+
 /// The page's main text as lines, in document order. `headline` (the page's title, when known)
 /// picks the story among several full `<article>`s on one page.
 pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
-    let chars = |v: &[String]| v.iter().map(|l| l.len()).sum::<usize>();
+    main_text_parts(doc, headline).lines
+}
+
+/// [`main_text`] with the subheads among its lines.
+pub fn main_text_parts(doc: &Html, headline: Option<&str>) -> Text {
+    let chars = |v: &Text| v.lines.iter().map(|l| l.len()).sum::<usize>();
     let (strict, mut dropped) = pass(doc, STRICT, headline);
     let found = chars(&strict);
     // An "unlikely" element that held more paragraph text than the whole result is the
@@ -254,17 +270,24 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
 }
 
 /// One extraction; also returns the dropped "unlikely" element with the most paragraph text.
-fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, Dropped) {
+fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Text, Dropped) {
     let (mut elems, mut blocks, dropped) = segment(doc, drop);
     if drop.prose_links {
         blocks.iter_mut().for_each(Block::read_links_as_text);
     }
     if blocks.is_empty() {
-        return (Vec::new(), dropped);
+        return (Text::default(), dropped);
     }
     score(&mut elems, &blocks);
     let Some(winner) = best(&elems) else {
-        return (blocks.into_iter().map(|b| b.text).collect(), dropped);
+        let lines = blocks.into_iter().map(|b| b.text).collect();
+        return (
+            Text {
+                lines,
+                subheads: Vec::new(),
+            },
+            dropped,
+        );
     };
     let included = match headline.and_then(|h| headline_article(&elems, &blocks, h)) {
         Some(story) => vec![story],
@@ -276,12 +299,44 @@ fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, Dropped
             .any(|&w| elems[w].contains(&elems[e as usize]))
     };
     let kept: Vec<Block> = blocks.into_iter().filter(|b| inside(b.elem)).collect();
+    let subheads = subheads(&kept);
     let lines = join_rows(&elems, kept)
         .into_iter()
         .filter(|b| b.heading == 1 || b.link_density() < 0.5 || b.chars > 300 || b.self_link)
         .map(|b| b.text)
         .collect();
-    (lines, dropped)
+    (Text { lines, subheads }, dropped)
+}
+
+/// The headings of `blocks` (the article's, in order) every copy of which is followed by a
+/// paragraph that reads as sentences, with another heading between any two copies: a section
+/// structure ([`Text::subheads`]). A label put between paragraphs at every ad slot ("Article
+/// content") has no other heading between its copies.
+fn subheads(blocks: &[Block]) -> Vec<String> {
+    // Each heading text: whether every copy qualifies, and the heading count at its last copy.
+    let mut heads: Vec<(&str, bool, usize)> = Vec::new();
+    let mut n = 0usize;
+    for (i, b) in blocks.iter().enumerate() {
+        if b.heading == 0 {
+            continue;
+        }
+        n += 1;
+        let prose = blocks
+            .get(i + 1)
+            .is_some_and(|next| next.is_paragraph() && next.sentence);
+        match heads.iter_mut().find(|(t, _, _)| *t == b.text) {
+            Some((_, all, last)) => {
+                *all &= prose && n > *last + 1;
+                *last = n;
+            }
+            None => heads.push((&b.text, prose, n)),
+        }
+    }
+    heads
+        .into_iter()
+        .filter(|(_, all, _)| *all)
+        .map(|(t, _, _)| t.to_string())
+        .collect()
 }
 
 /// Longest cell (characters) that [`join_rows`] joins: data cells are short; a layout table's
@@ -428,6 +483,14 @@ fn class_id(e: &scraper::node::Element) -> String {
 
 fn is_hidden(e: &scraper::node::Element) -> bool {
     if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    // Text for screen readers only (Bootstrap's `visually-hidden` and `sr-only`, WordPress's
+    // `screen-reader-text`): labels such as "Article content" that a reader never sees.
+    if e.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace()
+            .any(|w| matches!(w, "visually-hidden" | "sr-only" | "screen-reader-text"))
+    }) {
         return true;
     }
     e.attr("style").is_some_and(|s| {
@@ -951,6 +1014,17 @@ mod tests {
         assert_eq!(got[0], "Before: the ruins, seen in 2007, were intact.");
         assert_eq!(got.len(), 7, "{got:?}");
         assert!(!got.iter().any(|l| l.contains("hidden")));
+    }
+
+    #[test]
+    fn screen_reader_only_labels_are_not_text() {
+        let para = "<p>The port authority said on Monday that repairs to the north quay, damaged in the storm, would take months.</p>";
+        let html = format!(
+            "<html><body><article><h2 class=\"visually-hidden\">Article content</h2>{para}\
+             <span class=\"sr-only\">Opens in a new window</span>{para}</article></body></html>"
+        );
+        let got = text_of(&html);
+        assert_eq!(got.len(), 2, "{got:?}");
     }
 
     #[test]
