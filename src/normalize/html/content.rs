@@ -459,14 +459,19 @@ fn url_host(text: &str) -> Option<String> {
     ok.then_some(host)
 }
 
-/// A block that is one link whose text is a web address on the host the link goes to: an
-/// address the story gives (`https://maps.example.org/archive`), kept although it is all link.
-/// An advertiser's address shown over a tracking link goes elsewhere and is not kept.
-fn is_self_link(text: &str, href: &str) -> bool {
-    let bare =
-        text.starts_with("http://") || text.starts_with("https://") || text.starts_with("www.");
-    bare && !text.contains(char::is_whitespace)
-        && url_host(text).is_some_and(|h| url_host(href).as_deref() == Some(h.as_str()))
+/// Characters besides its link a self-link block may hold: a footnote mark (`[1] `), a bullet.
+const MAX_SELF_LINK_REST: usize = 6;
+
+/// A block that is one link whose text is a web address on the host the link goes to, with at
+/// most a footnote mark besides: an address the story gives (`https://maps.example.org/archive`,
+/// `[1] http://…` under a post), kept although it is all link. An advertiser's address shown
+/// over a tracking link goes elsewhere and is not kept.
+fn is_self_link(text: &str, href: &str, rest_chars: usize) -> bool {
+    let (mark, url) = text.rsplit_once(' ').unwrap_or(("", text));
+    let bare = url.starts_with("http://") || url.starts_with("https://") || url.starts_with("www.");
+    bare && mark.chars().count() <= MAX_SELF_LINK_REST
+        && rest_chars <= MAX_SELF_LINK_REST
+        && url_host(url).is_some_and(|h| url_host(href).as_deref() == Some(h.as_str()))
 }
 
 fn class_id(e: &scraper::node::Element) -> String {
@@ -606,7 +611,8 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
             return;
         }
         let chars = text.chars().count();
-        let self_link = links_to.len() == 1 && is_self_link(&text, &links_to[0]);
+        let rest = chars.saturating_sub(links.min(chars));
+        let self_link = links_to.len() == 1 && is_self_link(&text, &links_to[0], rest);
         let sentence = reads_as_sentences(&text, chars);
         blocks.push(Block {
             elem: owner,
@@ -1014,6 +1020,40 @@ mod tests {
         assert_eq!(got[0], "Before: the ruins, seen in 2007, were intact.");
         assert_eq!(got.len(), 7, "{got:?}");
         assert!(!got.iter().any(|l| l.contains("hidden")));
+    }
+
+    #[test]
+    fn self_link_table() {
+        for (text, href, rest, want) in [
+            (
+                "https://maps.example.org/archive",
+                "https://maps.example.org/archive",
+                0,
+                true,
+            ),
+            ("www.example.org", "http://example.org/", 0, true),
+            (
+                "[1] http://www.gnu.example/free.html",
+                "http://www.gnu.example/free.html",
+                4,
+                true,
+            ),
+            (
+                "www.phones.example",
+                "http://ads.example/click?u=www.phones.example",
+                0,
+                false,
+            ),
+            (
+                "Read the report at https://a.example/r",
+                "https://a.example/r",
+                19,
+                false,
+            ),
+            ("The archive", "https://maps.example.org/archive", 0, false),
+        ] {
+            assert_eq!(is_self_link(text, href, rest), want, "{text}");
+        }
     }
 
     #[test]
