@@ -4,7 +4,8 @@
 //! "Most read" in the second half, ends the text. Then three rules ([`remove`]): a built-in list
 //! of chrome lines (exact, case-insensitive), a few patterns (`3 of 15`, `(8 Videos)`,
 //! `14 hours ago`, photo credits, share/cookie/subscribe prompts), and lines repeated within the
-//! document (three or more copies: all go; two copies: the second goes).
+//! document (three or more copies: all go; two copies: the second goes), except an HTML article's
+//! own subheads ([`remove_keeping`]). A data table's cells reach this as one line per row.
 //! Text that recurs across many unrelated documents is handled at corpus level (`template`).
 
 use std::collections::HashMap;
@@ -258,6 +259,12 @@ pub fn strip_prefix(line: &str) -> &str {
 /// Drops chrome lines and repeated lines: a line seen three or more times is dropped entirely
 /// (a repeated label), a line seen twice keeps its first copy (a caption printed twice).
 pub fn remove(lines: Vec<String>) -> Vec<String> {
+    remove_keeping(lines, &[])
+}
+
+/// [`remove`], except that every copy of a line in `subheads` (an article's own subheads,
+/// recurring section by section: "What happened", "Ingredients") is kept unless it is chrome.
+pub fn remove_keeping(lines: Vec<String>, subheads: &[String]) -> Vec<String> {
     // Each line is lower-cased once, into a reused buffer: hashed for the repeat counts (lines
     // are compared case-blind by that hash), and checked against the list and the patterns
     // when it is short enough to be chrome.
@@ -275,10 +282,12 @@ pub fn remove(lines: Vec<String>) -> Vec<String> {
     }
     let mut seen: std::collections::HashSet<u64> =
         std::collections::HashSet::with_capacity(lines.len());
+    let subheads: std::collections::HashSet<u64> =
+        subheads.iter().map(|l| lower_hash(l, &mut buf)).collect();
     let keep: Vec<bool> = keys
         .iter()
         .zip(chrome)
-        .map(|(k, chrome)| !chrome && counts[k] < 3 && seen.insert(*k))
+        .map(|(k, chrome)| !chrome && (subheads.contains(k) || counts[k] < 3 && seen.insert(*k)))
         .collect();
     lines
         .into_iter()

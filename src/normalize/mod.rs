@@ -157,12 +157,15 @@ pub fn normalize_with(path: &str, text: &str, opts: &Options) -> Article {
     // Every rule below reads folded text; the article's own quotes, dashes and ellipses are
     // put back at the end (see `originals`).
     let (mut lines, table) = originals::collect(|| {
-        let lines = match format {
-            Format::Text => markup::clean_text(text),
-            Format::Html => html::extract(text, &mut header, opts.max_html_bytes),
-            Format::Newswire => newswire::extract(text, &mut header),
+        let (lines, subheads) = match format {
+            Format::Text => (markup::clean_text(text), Vec::new()),
+            Format::Html => {
+                let t = html::extract_parts(text, &mut header, opts.max_html_bytes);
+                (t.lines, t.subheads)
+            }
+            Format::Newswire => (newswire::extract(text, &mut header), Vec::new()),
         };
-        let lines = chrome::remove(chrome::cut_tail(lines));
+        let lines = chrome::remove_keeping(chrome::cut_tail(lines), &subheads);
         let lines = header::extract(lines, &mut header);
         match opts.edges {
             Some(model) if format == Format::Html => edges::trim(lines, &model),

@@ -59,6 +59,34 @@ pub fn record(folded: &str, subs: Vec<Sub>) {
     });
 }
 
+/// Records `parts` joined by `sep` (a table row made one line of its cells) with the
+/// replacements recorded for each part, so the joined line gets its characters back too.
+pub fn record_joined(parts: &[&str], sep: &str) {
+    TABLE.with(|t| {
+        let mut t = t.borrow_mut();
+        let Some(table) = t.as_mut() else {
+            return;
+        };
+        let mut subs = Vec::new();
+        let mut at = 0usize;
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                at += sep.len();
+            }
+            if let Some(own) = table.get(part) {
+                subs.extend(own.iter().map(|s| Sub {
+                    at: s.at + at as u32,
+                    ..*s
+                }));
+            }
+            at += part.len();
+        }
+        if !subs.is_empty() {
+            table.insert(&parts.join(sep), subs);
+        }
+    });
+}
+
 /// Runs `f` with a fresh table and returns its result with the table filled during it.
 pub fn collect<T>(f: impl FnOnce() -> T) -> (T, Table) {
     let previous = TABLE.with(|t| t.replace(Some(Table::default())));

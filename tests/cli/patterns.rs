@@ -456,3 +456,98 @@ fn html_paywall_line_ends_the_text() {
     );
     assert_clean(&a, &[]);
 }
+
+#[test]
+fn html_results_table_keeps_repeated_cells() {
+    // Issue #15, "text cut short": each row of a results table is one line, so a cell that
+    // recurs down a column ("Home", "Away") is not taken for a repeated label and dropped.
+    let (_, a) = load("html-results-table.html");
+    let paragraphs: Vec<&str> = a.paragraphs().collect();
+    for row in [
+        "Date Opponent Venue Result",
+        "8 March Mill Town Home Won 2-0",
+        "15 March Eastfield Away Drew 1-1",
+        "22 March Bridge United Home Won 3-1",
+        "29 March Northgate Away Lost 0-2",
+        "5 April Saltmarsh Home Drew 0-0",
+        "12 April Kingsford Away Lost 1-3",
+    ] {
+        assert!(
+            paragraphs.contains(&row),
+            "{row:?} not a line of:\n{}",
+            a.body
+        );
+    }
+    assert!(paragraphs[0].starts_with("Harbour Rovers finished"));
+    assert!(
+        paragraphs
+            .last()
+            .unwrap()
+            .starts_with("Rovers play their first")
+    );
+    assert_clean(&a, &[]);
+}
+
+#[test]
+fn html_bare_url_line_is_kept() {
+    // Issue #15, "text cut short": a paragraph that is only a link whose text is its address
+    // is a reference the story gives, not navigation.
+    let (_, a) = load("html-bare-url-line.html");
+    let paragraphs: Vec<&str> = a.paragraphs().collect();
+    assert_eq!(paragraphs.len(), 5, "{paragraphs:#?}");
+    assert_eq!(paragraphs[3], "https://maps.example.org/archive");
+    assert!(!a.body.contains("parking charges"), "{}", a.body);
+}
+
+#[test]
+fn html_body_full_of_link_popups_beats_the_byline() {
+    // Issue #15, "wrong block chosen": every paragraph carries glossary links with their pop-up
+    // cards, so by link density none of them is a paragraph and the byline line used to win.
+    let (_, a) = load("html-link-popups.html");
+    let paragraphs: Vec<&str> = a.paragraphs().collect();
+    assert_eq!(paragraphs.len(), 4, "{paragraphs:#?}");
+    assert!(paragraphs[0].starts_with("The tidal barrage"), "{}", a.body);
+    assert!(paragraphs[3].contains("count birds on the estuary"));
+    assert!(!a.body.contains("Tomas Reed, science"), "{}", a.body);
+}
+
+#[test]
+fn html_footer_address_is_not_the_story() {
+    // Issue #15, "wrong block chosen": a short article against a footer address whose many
+    // commas score like prose.
+    let (_, a) = load("html-footer-address.html");
+    assert_eq!(
+        a.paragraphs().collect::<Vec<_>>(),
+        [
+            "The first ferry to the island will leave half an hour later from Monday, when the summer timetable ends.",
+            "The last sailing back will still leave the island at ten in the evening, the operator said.",
+        ]
+    );
+}
+
+#[test]
+fn html_repeated_subheads_are_kept() {
+    // Issue #15, "text cut short": a subhead that recurs section by section ("What happened",
+    // three times) heads the article's own text and is kept every time; a box heading that
+    // recurs as often ("More on this story", followed by links) still goes.
+    let (_, a) = load("html-repeated-subheads.html");
+    let paragraphs: Vec<&str> = a.paragraphs().collect();
+    assert_eq!(
+        paragraphs.iter().filter(|p| **p == "What happened").count(),
+        3,
+        "{paragraphs:#?}"
+    );
+    assert_eq!(
+        paragraphs
+            .iter()
+            .filter(|p| **p == "What comes next")
+            .count(),
+        3,
+        "{paragraphs:#?}"
+    );
+    for town in ["Millbrook", "Elford", "Stanton Ford"] {
+        assert!(paragraphs.contains(&town), "{town}: {paragraphs:#?}");
+    }
+    assert!(!a.body.contains("More on this story"), "{}", a.body);
+    assert_eq!(paragraphs.len(), 16, "{paragraphs:#?}");
+}

@@ -14,7 +14,7 @@ use ego_tree::iter::Edge;
 use regex::Regex;
 use scraper::{Html, Node};
 
-use crate::normalize::markup;
+use crate::normalize::{chrome, markup, originals};
 
 /// Elements whose whole subtree is never article text.
 const SKIP: &[&str] = &[
@@ -104,8 +104,12 @@ struct Elem {
     link_chars: usize,
     /// Characters of paragraph-like blocks (enough text, few links) in the subtree.
     good_chars: usize,
+    /// Characters of those that read as sentences ([`reads_as_sentences`]).
+    sentence_chars: usize,
     /// An `<article>` element.
     article: bool,
+    /// A table cell (`<td>`, `<th>`).
+    cell: bool,
 }
 
 impl Elem {
@@ -122,6 +126,10 @@ struct Block {
     chars: usize,
     link_chars: usize,
     heading: u8,
+    /// The block is one link whose text is the address it goes to ([`is_self_link`]).
+    self_link: bool,
+    /// The block reads as running text ([`reads_as_sentences`]).
+    sentence: bool,
 }
 
 impl Block {
@@ -133,7 +141,19 @@ impl Block {
     fn is_paragraph(&self) -> bool {
         self.chars >= 25 && self.link_density() <= 0.5 && self.heading == 0
     }
+
+    /// A block with a sentence's worth of its own text between its links is prose whose
+    /// links are part of it (a body full of glossary links with their pop-up cards): its
+    /// link text is counted as text. Used only by the retry when the first passes found little.
+    fn read_links_as_text(&mut self) {
+        if self.heading == 0 && self.chars - self.link_chars >= MIN_OWN_PROSE_CHARS {
+            self.link_chars = 0;
+        }
+    }
 }
+
+/// Characters outside links that make a link-dense block prose ([`Block::read_links_as_text`]).
+const MIN_OWN_PROSE_CHARS: usize = 80;
 
 /// Below this many characters the strict pass is retried keeping "unlikely", hidden and structural elements
 /// (an article container whose class happens to say `sidebar-grid__content`; a streamed React
@@ -150,12 +170,15 @@ struct Drop<'a> {
     /// Class-and-id strings of "unlikely" elements kept all the same (found to hold the
     /// article; its parts often share one class: `sidebar-grid__container` between ad slots).
     rescue: &'a [String],
+    /// Read the links inside prose as text ([`Block::read_links_as_text`]).
+    prose_links: bool,
 }
 
 const STRICT: Drop = Drop {
     unlikely: true,
     structure: true,
     rescue: &[],
+    prose_links: false,
 };
 
 /// How many "unlikely" classes may be rescued, one pass each.
@@ -165,10 +188,26 @@ const MAX_RESCUES: usize = 3;
 /// (bytes of text directly in `<p>`), and how much.
 type Dropped = Option<(String, usize)>;
 
+/// The main text of a page: its lines, and the subheads among them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text {
+    pub lines: Vec<String>,
+    /// Headings every copy of which heads running text (a paragraph that reads as
+    /// sentences follows it): an article's own subheads, which may recur ("What happened",
+    /// "Ingredients") and are not repeated labels. A box's heading ("More on this") is
+    /// followed by its links instead.
+    pub subheads: Vec<String>,
+}
+
 /// The page's main text as lines, in document order. `headline` (the page's title, when known)
 /// picks the story among several full `<article>`s on one page.
 pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
-    let chars = |v: &[String]| v.iter().map(|l| l.len()).sum::<usize>();
+    main_text_parts(doc, headline).lines
+}
+
+/// [`main_text`] with the subheads among its lines.
+pub fn main_text_parts(doc: &Html, headline: Option<&str>) -> Text {
+    let chars = |v: &Text| v.lines.iter().map(|l| l.len()).sum::<usize>();
     let (strict, mut dropped) = pass(doc, STRICT, headline);
     let found = chars(&strict);
     // An "unlikely" element that held more paragraph text than the whole result is the
@@ -194,14 +233,33 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
         }
         dropped = next;
     }
-    let (lines, found) = best;
+    let (mut lines, mut found) = best;
     if found >= MIN_ARTICLE_CHARS {
         return lines;
+    }
+    // Little found: the article's paragraphs may be so full of links (inline pop-ups, a
+    // glossary) that none reads as a paragraph and a byline line won. Retried with the links
+    // inside prose read as text; taken when it finds more than twice as much.
+    let (linked, _) = pass(
+        doc,
+        Drop {
+            prose_links: true,
+            ..STRICT
+        },
+        headline,
+    );
+    let n = chars(&linked);
+    if n > 2 * found {
+        (lines, found) = (linked, n);
+        if found >= MIN_ARTICLE_CHARS {
+            return lines;
+        }
     }
     let lenient_drop = Drop {
         unlikely: false,
         structure: false,
         rescue: &[],
+        prose_links: false,
     };
     let (lenient, _) = pass(doc, lenient_drop, headline);
     if chars(&lenient) > 2 * found {
@@ -212,14 +270,24 @@ pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
 }
 
 /// One extraction; also returns the dropped "unlikely" element with the most paragraph text.
-fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, Dropped) {
-    let (mut elems, blocks, dropped) = segment(doc, drop);
+fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Text, Dropped) {
+    let (mut elems, mut blocks, dropped) = segment(doc, drop);
+    if drop.prose_links {
+        blocks.iter_mut().for_each(Block::read_links_as_text);
+    }
     if blocks.is_empty() {
-        return (Vec::new(), dropped);
+        return (Text::default(), dropped);
     }
     score(&mut elems, &blocks);
     let Some(winner) = best(&elems) else {
-        return (blocks.into_iter().map(|b| b.text).collect(), dropped);
+        let lines = blocks.into_iter().map(|b| b.text).collect();
+        return (
+            Text {
+                lines,
+                subheads: Vec::new(),
+            },
+            dropped,
+        );
     };
     let included = match headline.and_then(|h| headline_article(&elems, &blocks, h)) {
         Some(story) => vec![story],
@@ -230,13 +298,180 @@ fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Vec<String>, Dropped
             .iter()
             .any(|&w| elems[w].contains(&elems[e as usize]))
     };
-    let lines = blocks
+    let kept: Vec<Block> = blocks.into_iter().filter(|b| inside(b.elem)).collect();
+    let subheads = subheads(&kept);
+    let lines = join_rows(&elems, kept)
         .into_iter()
-        .filter(|b| inside(b.elem))
-        .filter(|b| b.heading == 1 || b.link_density() < 0.5 || b.chars > 300)
+        .filter(|b| b.heading == 1 || b.link_density() < 0.5 || b.chars > 300 || b.self_link)
         .map(|b| b.text)
         .collect();
-    (lines, dropped)
+    (Text { lines, subheads }, dropped)
+}
+
+/// The headings of `blocks` (the article's, in order) every copy of which is followed by a
+/// paragraph that reads as sentences, with another heading between any two copies: a section
+/// structure ([`Text::subheads`]). A label put between paragraphs at every ad slot ("Article
+/// content") has no other heading between its copies.
+fn subheads(blocks: &[Block]) -> Vec<String> {
+    // Each heading text: whether every copy qualifies, and the heading count at its last copy.
+    let mut heads: Vec<(&str, bool, usize)> = Vec::new();
+    let mut n = 0usize;
+    for (i, b) in blocks.iter().enumerate() {
+        if b.heading == 0 {
+            continue;
+        }
+        n += 1;
+        let prose = blocks
+            .get(i + 1)
+            .is_some_and(|next| next.is_paragraph() && next.sentence);
+        match heads.iter_mut().find(|(t, _, _)| *t == b.text) {
+            Some((_, all, last)) => {
+                *all &= prose && n > *last + 1;
+                *last = n;
+            }
+            None => heads.push((&b.text, prose, n)),
+        }
+    }
+    heads
+        .into_iter()
+        .filter(|(_, all, _)| *all)
+        .map(|(t, _, _)| t.to_string())
+        .collect()
+}
+
+/// Longest cell (characters) that [`join_rows`] joins: data cells are short; a layout table's
+/// cell holding a paragraph of the story stays a line of its own.
+const MAX_JOINED_CELL: usize = 80;
+
+/// Rows a table needs for [`join_rows`] to join its cells.
+const MIN_GRID_ROWS: u32 = 3;
+
+/// The cells of one table row as one line, joined by a space: a results table's column that
+/// repeats a value ("Home", "Away", "Won") would otherwise be lines repeated down the page,
+/// which chrome removal takes for labels. Only cells that are one short block each are joined.
+fn join_rows(elems: &[Elem], blocks: Vec<Block>) -> Vec<Block> {
+    if !blocks.iter().any(|b| elems[b.elem as usize].cell) {
+        return blocks;
+    }
+    // Blocks per element: a cell with `<br>`s or paragraphs inside holds more than one.
+    let mut per_elem: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for b in &blocks {
+        *per_elem.entry(b.elem).or_default() += 1;
+    }
+    let cell_row = |b: &Block| {
+        let e = &elems[b.elem as usize];
+        // A cell that is chrome on its own ("23 hrs ago") stays a line, for chrome removal
+        // to drop; a number is data in a table.
+        let chrome = chrome::is_chrome(&b.text) && !b.text.bytes().all(|c| c.is_ascii_digit());
+        (e.cell && per_elem[&b.elem] == 1 && b.chars <= MAX_JOINED_CELL && !chrome)
+            .then_some(e.parent)
+    };
+    // Only a grid is joined: a table (or `<tbody>`) with at least [`MIN_GRID_ROWS`] rows of two
+    // or more such cells. A layout table's one row of a date and a menu stays lines.
+    let mut cells_in_row: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for row in blocks.iter().filter_map(cell_row) {
+        *cells_in_row.entry(row).or_default() += 1;
+    }
+    let mut rows_in_table: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    for (&row, _) in cells_in_row.iter().filter(|(_, n)| **n >= 2) {
+        *rows_in_table.entry(elems[row as usize].parent).or_default() += 1;
+    }
+    let row_of = |b: &Block| {
+        cell_row(b).filter(|&row| {
+            cells_in_row[&row] >= 2
+                && rows_in_table
+                    .get(&elems[row as usize].parent)
+                    .is_some_and(|&n| n >= MIN_GRID_ROWS)
+        })
+    };
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    // The cells joined into the last block of `out`, and the row they are in.
+    let mut parts: Vec<String> = Vec::new();
+    let mut last_row = None;
+    let finish = |out: &mut Vec<Block>, parts: &mut Vec<String>| {
+        if parts.len() > 1
+            && let Some(prev) = out.last_mut()
+        {
+            prev.text = parts.join(" ");
+            let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+            originals::record_joined(&refs, " ");
+        }
+        parts.clear();
+    };
+    for b in blocks {
+        let row = row_of(&b);
+        if row.is_some()
+            && row == last_row
+            && let Some(prev) = out.last_mut()
+        {
+            prev.chars += 1 + b.chars;
+            prev.link_chars += b.link_chars;
+            parts.push(b.text);
+            continue;
+        }
+        finish(&mut out, &mut parts);
+        if row.is_some() {
+            parts.push(b.text.clone());
+        }
+        out.push(b);
+        last_row = row;
+    }
+    finish(&mut out, &mut parts);
+    out
+}
+
+/// Characters from which a block counts as running text however it ends.
+const LONG_BLOCK_CHARS: usize = 150;
+
+/// Whether a block reads as sentences: it ends in sentence punctuation (before closing quotes
+/// and brackets), or is long. An address or a list of departments and phone numbers, however
+/// many commas it has, does not end so.
+fn reads_as_sentences(text: &str, chars: usize) -> bool {
+    chars >= LONG_BLOCK_CHARS
+        || text
+            .trim_end_matches(|c: char| {
+                c.is_whitespace()
+                    || matches!(
+                        c,
+                        '"' | '\'' | ')' | ']' | '\u{bb}' | '\u{201d}' | '\u{2019}'
+                    )
+            })
+            .ends_with([
+                '.', '!', '?', ':', ';', '\u{2026}', '\u{3002}', '\u{ff01}', '\u{ff1f}',
+                '\u{061f}', '\u{0964}',
+            ])
+}
+
+/// The host of a web address written out (`https://www.example.org/x`, `www.example.org`),
+/// lower-cased and without `www.`; `None` when `text` is not one address.
+fn url_host(text: &str) -> Option<String> {
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .unwrap_or(text);
+    let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    let ok = host.contains('.')
+        && !host.starts_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    ok.then_some(host)
+}
+
+/// Characters besides its link a self-link block may hold: a footnote mark (`[1] `), a bullet.
+const MAX_SELF_LINK_REST: usize = 6;
+
+/// A block that is one link whose text is a web address on the host the link goes to, with at
+/// most a footnote mark besides: an address the story gives (`https://maps.example.org/archive`,
+/// `[1] http://…` under a post), kept although it is all link. An advertiser's address shown
+/// over a tracking link goes elsewhere and is not kept.
+fn is_self_link(text: &str, href: &str, rest_chars: usize) -> bool {
+    let (mark, url) = text.rsplit_once(' ').unwrap_or(("", text));
+    let bare = url.starts_with("http://") || url.starts_with("https://") || url.starts_with("www.");
+    bare && mark.chars().count() <= MAX_SELF_LINK_REST
+        && rest_chars <= MAX_SELF_LINK_REST
+        && url_host(url).is_some_and(|h| url_host(href).as_deref() == Some(h.as_str()))
 }
 
 fn class_id(e: &scraper::node::Element) -> String {
@@ -253,6 +488,14 @@ fn class_id(e: &scraper::node::Element) -> String {
 
 fn is_hidden(e: &scraper::node::Element) -> bool {
     if e.attr("hidden").is_some() || e.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    // Text for screen readers only (Bootstrap's `visually-hidden` and `sr-only`, WordPress's
+    // `screen-reader-text`): labels such as "Article content" that a reader never sees.
+    if e.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace()
+            .any(|w| matches!(w, "visually-hidden" | "sr-only" | "screen-reader-text"))
+    }) {
         return true;
     }
     e.attr("style").is_some_and(|s| {
@@ -325,7 +568,9 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
         chars: 0,
         link_chars: 0,
         good_chars: 0,
+        sentence_chars: 0,
         article: false,
+        cell: false,
     }];
     let mut blocks = Vec::new();
     let mut stack: Vec<u32> = vec![0];
@@ -339,13 +584,18 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
     let mut heading_depth: Vec<u8> = Vec::new();
     let mut buf = String::new();
     let mut buf_links = 0usize;
+    // Targets of the links in the block being gathered (at most two are kept: only a block
+    // of one link is asked about).
+    let mut hrefs: Vec<String> = Vec::new();
     let mut counter = 0u32;
 
     let flush = |buf: &mut String,
                  buf_links: &mut usize,
+                 hrefs: &mut Vec<String>,
                  owner: u32,
                  heading: u8,
                  blocks: &mut Vec<Block>| {
+        let links_to = std::mem::take(hrefs);
         if buf.trim().is_empty() {
             buf.clear();
             *buf_links = 0;
@@ -361,12 +611,17 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
             return;
         }
         let chars = text.chars().count();
+        let rest = chars.saturating_sub(links.min(chars));
+        let self_link = links_to.len() == 1 && is_self_link(&text, &links_to[0], rest);
+        let sentence = reads_as_sentences(&text, chars);
         blocks.push(Block {
             elem: owner,
             text,
             chars,
             link_chars: links.min(chars),
             heading,
+            self_link,
+            sentence,
         });
     };
 
@@ -413,7 +668,9 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                         chars: 0,
                         link_chars: 0,
                         good_chars: 0,
+                        sentence_chars: 0,
                         article: name == "article",
+                        cell: matches!(name, "td" | "th"),
                     });
                     stack.push(id);
                     if BLOCK.contains(&name) {
@@ -421,6 +678,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                         flush(
                             &mut buf,
                             &mut buf_links,
+                            &mut hrefs,
                             owner,
                             heading_depth.last().copied().unwrap_or(0),
                             &mut blocks,
@@ -431,6 +689,9 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                         heading_depth.push(level);
                     }
                     if name == "a" {
+                        if link_depth == 0 && hrefs.len() < 2 {
+                            hrefs.push(e.attr("href").unwrap_or("").to_string());
+                        }
                         link_depth += 1;
                     }
                 }
@@ -474,6 +735,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
                     flush(
                         &mut buf,
                         &mut buf_links,
+                        &mut hrefs,
                         owner,
                         heading_depth.last().copied().unwrap_or(0),
                         &mut blocks,
@@ -496,7 +758,7 @@ fn segment(doc: &Html, drop: Drop) -> (Vec<Elem>, Vec<Block>, Dropped) {
         }
     }
     let owner = *block_owner.last().unwrap_or(&0);
-    flush(&mut buf, &mut buf_links, owner, 0, &mut blocks);
+    flush(&mut buf, &mut buf_links, &mut hrefs, owner, 0, &mut blocks);
     for e in elems.iter_mut().filter(|e| e.close == u32::MAX) {
         e.close = counter + 1;
     }
@@ -511,6 +773,9 @@ fn score(elems: &mut [Elem], blocks: &[Block]) {
         e.link_chars += b.link_chars;
         if b.is_paragraph() {
             e.good_chars += b.chars;
+            if b.sentence {
+                e.sentence_chars += b.chars;
+            }
         }
     }
     // Children come after parents in `elems`: one backward pass sums subtrees.
@@ -519,12 +784,17 @@ fn score(elems: &mut [Elem], blocks: &[Block]) {
         elems[p].chars += elems[i].chars;
         elems[p].link_chars += elems[i].link_chars;
         elems[p].good_chars += elems[i].good_chars;
+        elems[p].sentence_chars += elems[i].sentence_chars;
     }
     for b in blocks.iter().filter(|b| b.is_paragraph()) {
-        let commas = b
-            .text
-            .matches([',', '\u{060C}', '\u{3001}', '\u{FF0C}'])
-            .count() as f64;
+        // Commas count in running text only: an address or a list of departments has many.
+        let commas = if b.sentence {
+            b.text
+                .matches([',', '\u{060C}', '\u{3001}', '\u{FF0C}'])
+                .count() as f64
+        } else {
+            0.0
+        };
         let s = 1.0 + commas + (b.chars as f64 / 100.0).min(3.0);
         // Ancestors get the score, divided by 1, 2, 6, 9, 12 with distance (Readability).
         let mut e = elems[b.elem as usize].parent as usize;
@@ -573,7 +843,9 @@ fn expand(elems: &[Elem], mut w: usize) -> usize {
         if a == 0 {
             break;
         }
-        if anc.good_chars as f64 <= cur.good_chars as f64 * 1.15 {
+        // More paragraph text means more that reads as sentences: a footer's address and
+        // phone lines beside a short article do not make the page's body its container.
+        if anc.sentence_chars as f64 <= cur.sentence_chars as f64 * 1.15 {
             continue; // a wrapper: look further up without adopting it
         }
         let dense = anc.good_chars as f64 >= 0.7 * anc.chars as f64;
@@ -748,6 +1020,51 @@ mod tests {
         assert_eq!(got[0], "Before: the ruins, seen in 2007, were intact.");
         assert_eq!(got.len(), 7, "{got:?}");
         assert!(!got.iter().any(|l| l.contains("hidden")));
+    }
+
+    #[test]
+    fn self_link_table() {
+        for (text, href, rest, want) in [
+            (
+                "https://maps.example.org/archive",
+                "https://maps.example.org/archive",
+                0,
+                true,
+            ),
+            ("www.example.org", "http://example.org/", 0, true),
+            (
+                "[1] http://www.gnu.example/free.html",
+                "http://www.gnu.example/free.html",
+                4,
+                true,
+            ),
+            (
+                "www.phones.example",
+                "http://ads.example/click?u=www.phones.example",
+                0,
+                false,
+            ),
+            (
+                "Read the report at https://a.example/r",
+                "https://a.example/r",
+                19,
+                false,
+            ),
+            ("The archive", "https://maps.example.org/archive", 0, false),
+        ] {
+            assert_eq!(is_self_link(text, href, rest), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn screen_reader_only_labels_are_not_text() {
+        let para = "<p>The port authority said on Monday that repairs to the north quay, damaged in the storm, would take months.</p>";
+        let html = format!(
+            "<html><body><article><h2 class=\"visually-hidden\">Article content</h2>{para}\
+             <span class=\"sr-only\">Opens in a new window</span>{para}</article></body></html>"
+        );
+        let got = text_of(&html);
+        assert_eq!(got.len(), 2, "{got:?}");
     }
 
     #[test]
