@@ -264,15 +264,17 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                 })
             })
         });
-    // Dates near the story's own: the canonical's date, else the members' median date. One
-    // member with a wrong date (a copyright year, an archive stamp) cannot move the story's.
+    // Dates near the story's own: the canonical's date when at least half of the dated
+    // members are near it, else the members' median date. One member with a wrong date (a
+    // copyright year, an archive stamp), the canonical among them, cannot move the story's.
     let mut own: Vec<Timestamp> = headers().filter_map(|h| h.date()).collect();
     own.sort_by_key(Timestamp::sort_key);
+    let within = |a: &Timestamp, t: &Timestamp| (t.days() - a.days()).abs() <= DATE_WINDOW_DAYS;
     let anchor = canon_header
         .date()
+        .filter(|c| 2 * own.iter().filter(|t| within(c, t)).count() >= own.len())
         .or_else(|| own.get(own.len() / 2).copied());
-    let near =
-        |t: &Timestamp| anchor.is_some_and(|a| (t.days() - a.days()).abs() <= DATE_WINDOW_DAYS);
+    let near = |t: &Timestamp| anchor.is_some_and(|a| within(&a, t));
     let published = headers().flat_map(|h| h.all_dates()).filter(near).min();
     let updated = headers().flat_map(|h| h.all_dates()).filter(near).max();
     // As the title: the source most members name, when two or more name it and fewer name the
@@ -615,6 +617,37 @@ mod tests {
         )[0];
         assert_eq!(s.canonical, 3);
         assert_eq!(s.published.unwrap().to_string(), "2007-01-09");
+    }
+
+    #[test]
+    fn a_canonical_with_a_wrong_date_does_not_decide_the_story_dates() {
+        // The canonical (most text) carries a stamp months off; three members agree.
+        let articles = vec![
+            article("a.txt", "x", "2006-08-03", &[]),
+            article("b.txt", "x", "2007-01-20", &[]),
+            article("c.txt", "x", "2007-01-21", &[]),
+            article("d.txt", "x", "2007-01-22", &[]),
+        ];
+        let shingles = vec![vec![1, 2, 3, 4], vec![1, 2], vec![1, 3], vec![2, 3]];
+        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let none = HashSet::new();
+        let versions = untitled(&articles, &hashes, &shingles, &none);
+        let s = &build(
+            &[Group::new(vec![0, 1, 2, 3], &shingles)],
+            versions,
+            CanonicalRule::Coverage,
+        )[0];
+        assert_eq!(s.canonical, 0);
+        assert_eq!(s.published.unwrap().to_string(), "2007-01-20");
+        assert_eq!(s.updated.unwrap().to_string(), "2007-01-22");
+        // Of two, the canonical's date stands: no majority is against it (and the other's,
+        // months away, is not near it).
+        for rule in [CanonicalRule::Earliest, CanonicalRule::Latest] {
+            let s = &build(&[Group::new(vec![0, 1], &shingles)], versions, rule)[0];
+            let own = ["2006-08-03", "2007-01-20"][s.canonical as usize];
+            assert_eq!(s.published.unwrap().to_string(), own);
+            assert_eq!(s.updated.unwrap().to_string(), own);
+        }
     }
 
     #[test]
