@@ -31,7 +31,8 @@ pub enum CanonicalRule {
 }
 
 /// A story's `published` and `updated` dates lie within this many days of its anchor date
-/// (the canonical version's date, else the members' median date).
+/// (the canonical version's date when at least half of the dated members lie this near it,
+/// else the members' median date).
 pub const DATE_WINDOW_DAYS: i64 = 30;
 
 /// Jaccard similarity to the canonical version from which a member is a `copy`.
