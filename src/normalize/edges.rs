@@ -47,6 +47,30 @@ const FUNCTION_WORDS: &[&str] = &[
     "will", "with", "zu",
 ];
 
+/// An ASCII word of at most 7 bytes, lower-cased, as one integer: its bytes and its length, so
+/// distinct words give distinct integers.
+fn pack_lower(w: &str) -> u64 {
+    let mut buf = [0u8; 8];
+    buf[..w.len()].copy_from_slice(w.as_bytes());
+    buf.make_ascii_lowercase();
+    buf[7] = w.len() as u8;
+    u64::from_le_bytes(buf)
+}
+
+/// [`FUNCTION_WORDS`] that are ASCII, packed by [`pack_lower`] and sorted.
+fn packed_function_words() -> &'static [u64] {
+    static PACKED: std::sync::LazyLock<Vec<u64>> = std::sync::LazyLock::new(|| {
+        let mut v: Vec<u64> = FUNCTION_WORDS
+            .iter()
+            .filter(|w| w.is_ascii())
+            .map(|w| pack_lower(w))
+            .collect();
+        v.sort_unstable();
+        v
+    });
+    &PACKED
+}
+
 /// A logistic model over [`features`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Model {
@@ -103,15 +127,12 @@ pub fn features(line: &str, longest: usize, tail: bool, rank: usize) -> [f64; FE
             capitalized += 1;
         }
         // Function words are short: longer words need no lower-casing. An ASCII word is
-        // lower-cased on the stack.
-        if w.len() <= 8 && w.is_ascii() {
-            let mut buf = [0u8; 8];
-            let b = &mut buf[..w.len()];
-            b.copy_from_slice(w.as_bytes());
-            b.make_ascii_lowercase();
-            if FUNCTION_WORDS
-                .binary_search_by(|f| f.as_bytes().cmp(b))
-                .is_ok()
+        // lower-cased into one integer and looked up among the function words packed alike.
+        if w.is_ascii() {
+            if w.len() <= 7
+                && packed_function_words()
+                    .binary_search(&pack_lower(w))
+                    .is_ok()
             {
                 function += 1;
             }
@@ -192,6 +213,8 @@ mod tests {
     #[test]
     fn function_words_are_sorted_for_the_binary_search() {
         assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+        // The ASCII ones fit the packed lookup.
+        assert!(FUNCTION_WORDS.iter().all(|w| !w.is_ascii() || w.len() <= 7));
     }
 
     #[test]
