@@ -17,6 +17,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use std::borrow::Cow;
 
 use crate::normalize::{Article, markup};
+use crate::shingle::paragraphs;
 
 /// At most this many distinctive terms are kept per article, the first met (the lede's first).
 pub const MAX_TERMS: usize = 48;
@@ -208,20 +209,6 @@ fn title_evidence(title: &str) -> (Option<u32>, Vec<u32>) {
         .map(|(_, &h)| h as u32)
         .collect();
     (Some(run_hash(&hashes)), sorted(content))
-}
-
-/// The body's paragraphs (split at blank lines, as `str::split("\n\n")` does), found once with
-/// a SIMD search and shared by the lede, quotation and term scans.
-fn paragraphs(body: &str) -> Vec<&str> {
-    let mut out = Vec::with_capacity(16);
-    let mut start = 0;
-    // Matches do not overlap, so each starts at or after the previous one's end.
-    for at in memchr::memmem::find_iter(body.as_bytes(), b"\n\n") {
-        out.push(&body[start..at]);
-        start = at + 2;
-    }
-    out.push(&body[start..]);
-    out
 }
 
 /// Whitespace as `char::is_whitespace` has it, within ASCII.

@@ -128,13 +128,27 @@ pub struct ParagraphKey {
     pub words: u32,
 }
 
+/// The paragraphs of a text (split at blank lines, as `str::split("\n\n")` does), found with a
+/// SIMD search: the shingle pass and the story evidence both walk them.
+pub fn paragraphs(text: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(16);
+    let mut start = 0;
+    // Matches do not overlap, so each starts at or after the previous one's end.
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"\n\n") {
+        out.push(&text[start..at]);
+        start = at + 2;
+    }
+    out.push(&text[start..]);
+    out
+}
+
 /// Shingles of `text` (as [`shingles`] gives them) and the keys of its paragraphs (blocks
 /// separated by a blank line) of at least `k` tokens, from one tokenization.
 pub fn shingles_and_paragraphs(text: &str, k: usize) -> (Vec<Shingle>, Vec<ParagraphKey>) {
     let k = k.max(1);
     let mut toks: Vec<u64> = Vec::with_capacity(text.len() / 6);
     let mut spans = Vec::new();
-    for para in text.split("\n\n") {
+    for para in paragraphs(text) {
         let start = toks.len();
         for_each_token(para, |t| toks.push(xxh3_64(t.as_bytes())));
         if toks.len() - start >= k {
