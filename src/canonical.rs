@@ -590,32 +590,34 @@ mod tests {
         );
     }
 
-    #[test]
-    fn one_member_with_a_wrong_date_does_not_move_the_story_dates() {
-        let articles = vec![
-            article("a.txt", "x", "2007-01-10", &[]),
-            article("b.txt", "x", "2007-01-09", &[]),
-            article("c.txt", "x", "2004-07-28", &[]),
-            article("d.txt", "x", "", &[]),
-        ];
-        let shingles = vec![vec![1, 2, 3], vec![1, 2], vec![1, 3], vec![1, 2, 3]];
+    /// The story of `members` among articles `a.txt`, `b.txt`, … dated `dates` ("" for none).
+    fn dated_story(
+        dates: &[&str],
+        shingles: &[Vec<Shingle>],
+        members: Vec<u32>,
+        rule: CanonicalRule,
+    ) -> Story {
+        let articles: Vec<Article> = dates
+            .iter()
+            .zip(["a.txt", "b.txt", "c.txt", "d.txt"])
+            .map(|(d, path)| article(path, "x", d, &[]))
+            .collect();
         let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
         let none = HashSet::new();
-        let versions = untitled(&articles, &hashes, &shingles, &none);
-        let s = &build(
-            &[Group::new(vec![0, 1, 2], &shingles)],
-            versions,
-            CanonicalRule::Coverage,
-        )[0];
+        let versions = untitled(&articles, &hashes, shingles, &none);
+        build(&[Group::new(members, shingles)], versions, rule).remove(0)
+    }
+
+    #[test]
+    fn one_member_with_a_wrong_date_does_not_move_the_story_dates() {
+        let dates = ["2007-01-10", "2007-01-09", "2004-07-28", ""];
+        let shingles = vec![vec![1, 2, 3], vec![1, 2], vec![1, 3], vec![1, 2, 3]];
+        let s = dated_story(&dates, &shingles, vec![0, 1, 2], CanonicalRule::Coverage);
         assert_eq!(s.canonical, 0);
         assert_eq!(s.published.unwrap().to_string(), "2007-01-09");
         assert_eq!(s.updated.unwrap().to_string(), "2007-01-10");
         // Without a dated canonical, the members' median date is the anchor.
-        let s = &build(
-            &[Group::new(vec![3, 1, 2], &shingles)],
-            versions,
-            CanonicalRule::Coverage,
-        )[0];
+        let s = dated_story(&dates, &shingles, vec![3, 1, 2], CanonicalRule::Coverage);
         assert_eq!(s.canonical, 3);
         assert_eq!(s.published.unwrap().to_string(), "2007-01-09");
     }
@@ -623,29 +625,17 @@ mod tests {
     #[test]
     fn a_canonical_with_a_wrong_date_does_not_decide_the_story_dates() {
         // The canonical (most text) carries a stamp months off; three members agree.
-        let articles = vec![
-            article("a.txt", "x", "2006-08-03", &[]),
-            article("b.txt", "x", "2007-01-20", &[]),
-            article("c.txt", "x", "2007-01-21", &[]),
-            article("d.txt", "x", "2007-01-22", &[]),
-        ];
+        let dates = ["2006-08-03", "2007-01-20", "2007-01-21", "2007-01-22"];
         let shingles = vec![vec![1, 2, 3, 4], vec![1, 2], vec![1, 3], vec![2, 3]];
-        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
-        let none = HashSet::new();
-        let versions = untitled(&articles, &hashes, &shingles, &none);
-        let s = &build(
-            &[Group::new(vec![0, 1, 2, 3], &shingles)],
-            versions,
-            CanonicalRule::Coverage,
-        )[0];
+        let s = dated_story(&dates, &shingles, vec![0, 1, 2, 3], CanonicalRule::Coverage);
         assert_eq!(s.canonical, 0);
         assert_eq!(s.published.unwrap().to_string(), "2007-01-20");
         assert_eq!(s.updated.unwrap().to_string(), "2007-01-22");
         // Of two, the canonical's date stands: no majority is against it (and the other's,
         // months away, is not near it).
         for rule in [CanonicalRule::Earliest, CanonicalRule::Latest] {
-            let s = &build(&[Group::new(vec![0, 1], &shingles)], versions, rule)[0];
-            let own = ["2006-08-03", "2007-01-20"][s.canonical as usize];
+            let s = dated_story(&dates, &shingles, vec![0, 1], rule);
+            let own = dates[s.canonical as usize];
             assert_eq!(s.published.unwrap().to_string(), own);
             assert_eq!(s.updated.unwrap().to_string(), own);
         }

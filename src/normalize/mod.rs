@@ -160,7 +160,7 @@ pub fn normalize_with(path: &str, text: &str, opts: &Options) -> Article {
         let (lines, subheads) = match format {
             Format::Text => (markup::clean_text(text), Vec::new()),
             Format::Html => {
-                let t = html::extract_parts(text, &mut header, opts.max_html_bytes);
+                let t = html::extract(text, &mut header, opts.max_html_bytes);
                 (t.lines, t.subheads)
             }
             Format::Newswire => (newswire::extract(text, &mut header), Vec::new()),

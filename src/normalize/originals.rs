@@ -59,9 +59,9 @@ pub fn record(folded: &str, subs: Vec<Sub>) {
     });
 }
 
-/// Records `parts` joined by `sep` (a table row made one line of its cells) with the
-/// replacements recorded for each part, so the joined line gets its characters back too.
-pub fn record_joined(parts: &[&str], sep: &str) {
+/// Records `joined`, which is `parts` joined by `sep` (a table row made one line of its
+/// cells), with the replacements recorded for each part, so it gets its characters back too.
+pub fn record_joined(joined: &str, parts: &[&str], sep: &str) {
     TABLE.with(|t| {
         let mut t = t.borrow_mut();
         let Some(table) = t.as_mut() else {
@@ -82,7 +82,7 @@ pub fn record_joined(parts: &[&str], sep: &str) {
             at += part.len();
         }
         if !subs.is_empty() {
-            table.insert(&parts.join(sep), subs);
+            table.insert(joined, subs);
         }
     });
 }

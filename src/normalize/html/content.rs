@@ -199,14 +199,9 @@ pub struct Text {
     pub subheads: Vec<String>,
 }
 
-/// The page's main text as lines, in document order. `headline` (the page's title, when known)
-/// picks the story among several full `<article>`s on one page.
-pub fn main_text(doc: &Html, headline: Option<&str>) -> Vec<String> {
-    main_text_parts(doc, headline).lines
-}
-
-/// [`main_text`] with the subheads among its lines.
-pub fn main_text_parts(doc: &Html, headline: Option<&str>) -> Text {
+/// The page's main text as lines, in document order, with the subheads among them. `headline`
+/// (the page's title, when known) picks the story among several full `<article>`s on one page.
+pub fn main_text(doc: &Html, headline: Option<&str>) -> Text {
     let chars = |v: &Text| v.lines.iter().map(|l| l.len()).sum::<usize>();
     let (strict, mut dropped) = pass(doc, STRICT, headline);
     let found = chars(&strict);
@@ -394,7 +389,7 @@ fn join_rows(elems: &[Elem], blocks: Vec<Block>) -> Vec<Block> {
         {
             prev.text = parts.join(" ");
             let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
-            originals::record_joined(&refs, " ");
+            originals::record_joined(&prev.text, &refs, " ");
         }
         parts.clear();
     };
@@ -906,7 +901,7 @@ mod tests {
     use super::*;
 
     fn text_of(html: &str) -> Vec<String> {
-        main_text(&Html::parse_document(html), None)
+        main_text(&Html::parse_document(html), None).lines
     }
 
     #[test]
@@ -949,11 +944,11 @@ mod tests {
             para("council budget vote", 12)
         );
         let doc = Html::parse_document(&html);
-        let got = main_text(&doc, Some("Port reopens"));
+        let got = main_text(&doc, Some("Port reopens")).lines;
         assert_eq!(got.len(), 7, "{got:?}");
         assert!(got.iter().skip(1).all(|l| l.contains("harbour")), "{got:?}");
         // Without a headline that names one of them, both stay (the old behaviour).
-        let all = main_text(&doc, Some("Something else"));
+        let all = main_text(&doc, Some("Something else")).lines;
         assert!(
             all.iter().any(|l| l.contains("council")) && all.iter().any(|l| l.contains("harbour"))
         );
@@ -967,7 +962,7 @@ mod tests {
              - Some Account (@account) July 18, 2026</blockquote>{p}{p}</article></body></html>",
             p = para
         );
-        let got = main_text(&Html::parse_document(&html), None);
+        let got = main_text(&Html::parse_document(&html), None).lines;
         assert_eq!(got.len(), 3, "{got:?}");
         assert!(
             !got.iter()
@@ -988,7 +983,7 @@ mod tests {
              <div class=\"container vertical-ad-con\"><div class=\"article-body\">{story}</div>\
              <div class=\"comments\">{comments}</div></div></body></html>"
         );
-        let got = main_text(&Html::parse_document(&html), None);
+        let got = main_text(&Html::parse_document(&html), None).lines;
         assert_eq!(got.len(), 8, "{got:?}");
         assert!(got.iter().all(|l| l.starts_with("Paragraph")), "{got:?}");
     }

@@ -23,19 +23,15 @@ use super::Header;
 /// megabytes; the cut keeps parsing time bounded on a pathological file). `--max-html-mib`.
 pub const MAX_HTML_BYTES: usize = 8 << 20;
 
-/// Extracts header fields into `header` and returns the main text as lines. A page longer
-/// than `max_bytes` is cut to its first `max_bytes` (at a character boundary) before parsing.
-pub fn extract(html: &str, header: &mut Header, max_bytes: usize) -> Vec<String> {
-    extract_parts(html, header, max_bytes).lines
-}
-
-/// [`extract`], with the article's subheads among the lines ([`content::Text::subheads`]).
-pub fn extract_parts(html: &str, header: &mut Header, max_bytes: usize) -> content::Text {
+/// Extracts header fields into `header` and returns the main text as lines, with the
+/// article's subheads among them ([`content::Text::subheads`]). A page longer than `max_bytes`
+/// is cut to its first `max_bytes` (at a character boundary) before parsing.
+pub fn extract(html: &str, header: &mut Header, max_bytes: usize) -> content::Text {
     let html = guard::defuse(truncate(html, max_bytes));
     let doc = Html::parse_document(&html);
     let meta = meta::extract(&doc);
     *header = meta.header;
-    let content::Text { lines, subheads } = content::main_text_parts(&doc, header.title.as_deref());
+    let content::Text { lines, subheads } = content::main_text(&doc, header.title.as_deref());
     let lines = guide::apply(lines, meta.article_body.as_deref());
     let text = |lines| content::Text { lines, subheads };
     // The headline often opens the article container too; it belongs in the header only.
