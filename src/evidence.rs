@@ -365,7 +365,7 @@ fn token_terms(token: &str, opens: bool, out: &mut Vec<u32>) -> bool {
 }
 
 /// [`terms`] of an ASCII paragraph, visiting only the tokens that hold a capital letter or a
-/// digit (the only ones with a term): found 32 bytes at a time, each judged with the token
+/// digit (the only ones with a term): found 8 bytes at a time, each judged with the token
 /// before it (does that one end a sentence?) instead of walking every token. Each byte is
 /// read a bounded number of times.
 fn ascii_terms(para: &str, out: &mut Vec<u32>) -> bool {
