@@ -7,6 +7,7 @@
 //! cargo run --release --example score_normalize -- fundus --author-misses   # pages whose authors differ
 //! cargo run --release --example score_normalize -- reuters    # plain-text normalization speed
 //! cargo run --release --example score_normalize -- trafilatura  # trafilatura-eval snippets, by half
+//! cargo run --release --example score_normalize -- trafilatura --misses  # half A's missed snippets
 //! cargo run --release --example score_normalize -- fundus --per-page before.tsv   # per-page scores
 //! cargo run --release --example score_normalize -- fundus --against before.tsv    # pages that moved
 //! ```
@@ -27,6 +28,7 @@ fn main() {
     let mut corpora = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"));
     let mut which = Vec::new();
     let mut worst = 0usize;
+    let mut misses = false;
     let mut author_misses = false;
     let (mut per_page, mut against) = (None, None);
     let mut it = args.iter();
@@ -35,12 +37,13 @@ fn main() {
             "--corpora" => corpora = PathBuf::from(it.next().expect("--corpora DIR")),
             "--worst" => worst = it.next().and_then(|n| n.parse().ok()).expect("--worst N"),
             "--author-misses" => author_misses = true,
+            "--misses" => misses = true,
             "--per-page" => per_page = Some(PathBuf::from(it.next().expect("--per-page FILE"))),
             "--against" => against = Some(PathBuf::from(it.next().expect("--against FILE"))),
             "fundus" | "spotsigs" | "reuters" | "trafilatura" => which.push(a.clone()),
             other => {
                 eprintln!(
-                    "usage: score_normalize [fundus] [trafilatura] [spotsigs] [reuters] [--corpora DIR] [--worst N] [--author-misses] [--per-page FILE] [--against FILE] (got {other:?})"
+                    "usage: score_normalize [fundus] [trafilatura] [spotsigs] [reuters] [--corpora DIR] [--worst N] [--author-misses] [--misses] [--per-page FILE] [--against FILE] (got {other:?})"
                 );
                 std::process::exit(2);
             }
@@ -71,7 +74,7 @@ fn main() {
                 },
             ),
             "reuters" => reuters(&dir),
-            "trafilatura" => trafilatura(&dir),
+            "trafilatura" => trafilatura(&dir, misses),
             _ => spotsigs(&dir),
         }
     }
@@ -313,8 +316,9 @@ fn reuters(dir: &Path) {
 
 /// trafilatura-eval: the body's snippets found and kept out, by that project's method, on the
 /// two halves of a split by site (half A may be read while changing the extractor; half B is
-/// held out; see docs/extractors.md).
-fn trafilatura(dir: &Path) {
+/// held out; see docs/extractors.md). With `misses`, prints half A's missed `with` snippets and
+/// found `without` snippets, page by page; half B's are never printed.
+fn trafilatura(dir: &Path, misses: bool) {
     let Some(pages) = scoring::trafilatura_pages(dir) else {
         eprintln!("score_normalize: {} has no expected.json", dir.display());
         return;
@@ -330,7 +334,18 @@ fn trafilatura(dir: &Path) {
         n[h] += 1;
         bytes += len;
         secs += t;
-        counts[h].add(Snippets::of(&a.body, with, without));
+        let c = Snippets::of(&a.body, with, without);
+        if misses && h == 0 && (c.fn_ > 0 || c.fp > 0) {
+            let t = scoring::collapse(&a.body);
+            println!("{file}  ({} chars)", t.len());
+            for w in with.iter().filter(|w| !t.contains(w.as_str())) {
+                println!("  missed  {w}");
+            }
+            for w in without.iter().filter(|w| t.contains(w.as_str())) {
+                println!("  kept    {w}");
+            }
+        }
+        counts[h].add(c);
     }
     let mut all = counts[0];
     all.add(counts[1]);
