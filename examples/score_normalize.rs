@@ -341,8 +341,17 @@ fn trafilatura(dir: &Path, misses: bool) {
             for w in with.iter().filter(|w| !t.contains(w.as_str())) {
                 println!("  missed  {w}");
             }
+            let found: Vec<usize> = with.iter().filter_map(|w| t.find(w.as_str())).collect();
+            let (first, last) = (found.iter().min().copied(), found.iter().max().copied());
             for w in without.iter().filter(|w| t.contains(w.as_str())) {
-                println!("  kept    {w}");
+                let at = t.find(w.as_str()).unwrap_or(0);
+                let place = match (first, last) {
+                    (Some(f), _) if at < f => "head",
+                    (_, Some(l)) if at > l => "tail",
+                    (None, _) => "none",
+                    _ => "inside",
+                };
+                println!("  kept    {place:<6}  {w}");
             }
         }
         counts[h].add(c);
