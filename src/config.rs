@@ -38,6 +38,10 @@ pub struct Config {
     /// Texts beyond `text_memory` are written to a temporary file and read back from it,
     /// rather than read again from their files (which parses them again).
     pub spill: bool,
+    /// The read stage records each plain (not compressed) file's XXH3-64 from the bytes it
+    /// reads ([`crate::pipeline::Docs::file_hashes`]): the story index's content hashes,
+    /// without reading the files a second time.
+    pub hash_files: bool,
     /// Limits of normalization (`--max-html-mib`).
     pub normalize: crate::normalize::Options,
     /// Keep a story index (`--index`): the run adds its inputs to it and prints the stories
@@ -62,6 +66,7 @@ impl Config {
             canonical: CanonicalRule::default(),
             text_memory: DEFAULT_TEXT_MEMORY_MIB << 20,
             spill: true,
+            hash_files: false,
             normalize: crate::normalize::Options::default(),
             index: None,
         }

@@ -615,6 +615,9 @@ pub struct Docs {
     pub dropped: Dropped,
     /// The paths that are not UTF-8, by document.
     pub raw_paths: BTreeMap<usize, std::path::PathBuf>,
+    /// XXH3-64 of the files' bytes, by document, as read ([`Config::hash_files`]; only plain
+    /// files).
+    pub file_hashes: BTreeMap<usize, u64>,
     pub skipped: Vec<Skip>,
     /// Pages cut at `--max-html-mib`.
     pub warnings: Vec<String>,
@@ -675,6 +678,9 @@ pub fn read_sources(
                 if let Some(raw) = d.raw_path {
                     docs.raw_paths.insert(docs.articles.len(), raw);
                 }
+                if let Some(h) = d.file_hash {
+                    docs.file_hashes.insert(docs.articles.len(), h);
+                }
                 stats.bytes += len;
                 stats.texts_dropped += usize::from(d.reread.is_some());
                 docs.articles.push(d.article);
@@ -701,6 +707,10 @@ pub fn read_sources(
     docs.raw_paths = std::mem::take(&mut docs.raw_paths)
         .into_iter()
         .map(|(d, raw)| (count - 1 - d, raw))
+        .collect();
+    docs.file_hashes = std::mem::take(&mut docs.file_hashes)
+        .into_iter()
+        .map(|(d, h)| (count - 1 - d, h))
         .collect();
     stats.articles = docs.articles.len();
     // Once written out, the spill is only read; if writing failed, files are read again.
@@ -746,6 +756,7 @@ pub fn corpus_stages(
         raw_paths,
         skipped,
         warnings,
+        ..
     } = docs;
     progress.stage("templates", None);
     let found = templates::find(&paragraphs, &shingles, cfg.templates);

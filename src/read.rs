@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::canonical;
 use crate::config::Config;
@@ -44,6 +45,9 @@ pub struct Doc {
     /// The file's path, when it is not UTF-8 (its printed name escapes the bytes; the
     /// duplicates list prints them as they are).
     pub raw_path: Option<PathBuf>,
+    /// XXH3-64 of the file's bytes, when asked for ([`Config::hash_files`]) and the file is
+    /// not compressed.
+    pub file_hash: Option<u64>,
 }
 
 /// What is computed from a normalized article for the corpus-wide stages.
@@ -236,12 +240,14 @@ impl Reader<'_> {
         };
         match src {
             Source::File(f) => match input::open(f) {
-                Ok(Opened::Bytes(bytes)) => {
+                Ok(Opened::Bytes { bytes, plain }) => {
+                    let file_hash = (self.cfg.hash_files && plain).then(|| xxh3_64(&bytes));
                     let loaded = pipeline::load_bytes(name, bytes, &self.cfg.normalize);
                     let doc = self.fingerprint(loaded, Some(f), None).map(|(mut d, len)| {
                         if f.path.to_str().is_none() {
                             d.raw_path = Some(f.path.clone());
                         }
+                        d.file_hash = file_hash;
                         (d, len)
                     });
                     Loaded::One(doc.map_err(skip))
@@ -357,6 +363,7 @@ impl Reader<'_> {
                     spilled: None,
                     alt_names,
                     raw_path: None,
+                    file_hash: None,
                 },
                 len,
             ));
@@ -396,6 +403,7 @@ impl Reader<'_> {
                 spilled,
                 alt_names,
                 raw_path: None,
+                file_hash: None,
             },
             len,
         ))

@@ -138,38 +138,50 @@ fn run_in_pool(
         .enumerate()
         .map(|(i, e)| (e.article.path.as_str(), i))
         .collect();
-    // Files the index holds with the same bytes are not read again.
-    // Each file's hash and resolved path (the same file named another way is one article).
-    let hashes: Vec<(Option<u64>, Option<String>)> = gathered
-        .sources
-        .par_iter()
-        .map(|s| match s {
-            Source::File(f) => (
-                std::fs::read(&f.path).ok().map(|b| xxh3_64(&b)),
-                std::fs::canonicalize(&f.path)
-                    .ok()
-                    .map(|p| p.to_string_lossy().into_owned()),
-            ),
-            Source::Record(_) => (None, None),
-        })
-        .collect();
+    // Each file's resolved path (the same file named another way is one article).
+    let reals = resolved(&gathered.sources);
     let by_real: HashMap<&str, usize> = old
         .entries
         .iter()
         .enumerate()
         .filter_map(|(i, e)| e.real.as_deref().map(|r| (r, i)))
         .collect();
+    let held: Vec<Option<usize>> = gathered
+        .sources
+        .iter()
+        .zip(&reals)
+        .map(|(source, real)| {
+            by_path
+                .get(source.display())
+                .or_else(|| real.as_deref().and_then(|r| by_real.get(r)))
+                .copied()
+        })
+        .collect();
+    // A file the index holds is hashed here: with the same bytes it is not read again. Any
+    // other file is hashed by the read stage, from the bytes it reads anyway.
+    let hashes: Vec<Option<u64>> = gathered
+        .sources
+        .par_iter()
+        .zip(&held)
+        .map(|(s, held)| match (s, held) {
+            (Source::File(f), Some(_)) => std::fs::read(&f.path).ok().map(|b| xxh3_64(&b)),
+            _ => None,
+        })
+        .collect();
     let mut kept_same: HashSet<usize> = HashSet::new();
     let mut to_read = Vec::new();
     let mut file_hash: HashMap<String, u64> = HashMap::new();
-    let mut reals: HashMap<String, String> = HashMap::new();
+    let mut reals_of: HashMap<String, String> = HashMap::new();
+    // Files not hashed above, by their shown path: hashed after reading.
+    let mut unhashed: HashMap<String, PathBuf> = HashMap::new();
     // New spelling → the path the index holds the same file under (it is read again, changed).
     let mut renamed: HashMap<String, String> = HashMap::new();
-    for (source, (hash, real)) in gathered.sources.into_iter().zip(hashes) {
-        let held = by_path
-            .get(source.display())
-            .or_else(|| real.as_deref().and_then(|r| by_real.get(r)))
-            .copied();
+    for ((source, hash), (real, held)) in gathered
+        .sources
+        .into_iter()
+        .zip(hashes)
+        .zip(reals.into_iter().zip(held))
+    {
         match held.filter(|&i| Some(old.entries[i].content_hash) == hash) {
             Some(i) => {
                 kept_same.insert(i);
@@ -181,11 +193,17 @@ fn run_in_pool(
                 {
                     renamed.insert(shown.clone(), old.entries[i].article.path.clone());
                 }
-                if let Some(h) = hash {
-                    file_hash.insert(shown.clone(), h);
+                match (hash, &source) {
+                    (Some(h), _) => {
+                        file_hash.insert(shown.clone(), h);
+                    }
+                    (None, Source::File(f)) => {
+                        unhashed.insert(shown.clone(), f.path.clone());
+                    }
+                    (None, Source::Record(_)) => {}
                 }
                 if let Some(r) = real {
-                    reals.insert(shown, r);
+                    reals_of.insert(shown, r);
                 }
                 to_read.push(source);
             }
@@ -198,6 +216,7 @@ fn run_in_pool(
     let read_cfg = Config {
         text_memory: usize::MAX,
         spill: false,
+        hash_files: true,
         ..cfg.clone()
     };
     let new = pipeline::read_sources(&to_read, &read_cfg, progress, &mut stats);
@@ -249,10 +268,24 @@ fn run_in_pool(
         evidence,
         body_hashes,
         mut raw_paths,
+        mut file_hashes,
         skipped,
         warnings,
         ..
     } = new;
+    // A compressed file was hashed by neither: the index keeps the hash of the file's own
+    // bytes, not of what they decompress to.
+    let late: Vec<(usize, u64)> = articles
+        .par_iter()
+        .enumerate()
+        .filter(|(d, _)| !file_hashes.contains_key(d))
+        .filter_map(|(d, a)| {
+            let path = unhashed.get(&a.path)?;
+            std::fs::read(path).ok().map(|b| (d, xxh3_64(&b)))
+        })
+        .collect();
+    file_hashes.extend(late);
+    drop(unhashed);
     // Read again: their content hashes are new even when their articles are not.
     let read_again = articles.len();
     let fresh = articles
@@ -271,8 +304,12 @@ fn run_in_pool(
         let same = before.as_ref().is_some_and(|b| b.article == article);
         unchanged += usize::from(same);
         items.push(Item {
-            real: reals.remove(&article.path),
-            content_hash: file_hash.get(&article.path).copied().unwrap_or(body_hash),
+            real: reals_of.remove(&article.path),
+            content_hash: file_hash
+                .get(&article.path)
+                .or_else(|| file_hashes.get(&d))
+                .copied()
+                .unwrap_or(body_hash),
             article,
             fp: Some(read::Fingerprint {
                 shingles,
@@ -477,6 +514,57 @@ pub fn holds(dir: &std::path::Path, path: &std::path::Path) -> bool {
         (Ok(d), Ok(p)) => p.starts_with(d),
         _ => false,
     }
+}
+
+/// Each file's resolved path, as `fs::canonicalize` gives it (none for a record, or a file
+/// that cannot be resolved), at one `lstat` a file: a folder is resolved once for all the files
+/// in it, and only a file that is itself a link is resolved whole.
+fn resolved(sources: &[Source]) -> Vec<Option<String>> {
+    use std::path::{Component, Path};
+    // The folder and name of a file named `folder/name` (a last part that is `..` or the
+    // root is resolved whole).
+    fn split(p: &Path) -> Option<(&Path, &std::ffi::OsStr)> {
+        match p.components().next_back()? {
+            Component::Normal(name) => {
+                let parent = p.parent()?;
+                let parent = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+                Some((parent, name))
+            }
+            _ => None,
+        }
+    }
+    let folders: HashSet<&Path> = sources
+        .iter()
+        .filter_map(|s| match s {
+            Source::File(f) => split(&f.path).map(|(parent, _)| parent),
+            Source::Record(_) => None,
+        })
+        .collect();
+    let folders: HashMap<&Path, Option<PathBuf>> = folders
+        .into_par_iter()
+        .map(|d| (d, std::fs::canonicalize(d).ok()))
+        .collect();
+    sources
+        .par_iter()
+        .map(|s| {
+            let Source::File(f) = s else {
+                return None;
+            };
+            let link = std::fs::symlink_metadata(&f.path)
+                .ok()?
+                .file_type()
+                .is_symlink();
+            let real = match split(&f.path) {
+                Some((parent, name)) if !link => folders.get(parent)?.as_ref()?.join(name),
+                _ => std::fs::canonicalize(&f.path).ok()?,
+            };
+            Some(real.to_string_lossy().into_owned())
+        })
+        .collect()
 }
 
 /// The items whose flag is set.

@@ -231,7 +231,11 @@ pub const MAX_DECOMPRESSED: u64 = 64 << 20;
 
 /// A file, opened: one article's bytes, or a WARC file's records to stream.
 pub enum Opened {
-    Bytes(Vec<u8>),
+    /// The article's bytes; `plain` when they are the file's own (not decompressed).
+    Bytes {
+        bytes: Vec<u8>,
+        plain: bool,
+    },
     Warc(warc::Records<compressed::Stream>),
 }
 
@@ -259,10 +263,13 @@ pub fn open(file: &InputFile) -> Result<Opened, SkipReason> {
     let Some(c) = compression else {
         let mut bytes = Vec::with_capacity(64 << 10);
         stream.read_to_end(&mut bytes).map_err(unreadable)?;
-        return Ok(Opened::Bytes(bytes));
+        return Ok(Opened::Bytes { bytes, plain: true });
     };
     match compressed::read_capped(&mut stream, MAX_DECOMPRESSED) {
-        Ok(Some(bytes)) => Ok(Opened::Bytes(bytes)),
+        Ok(Some(bytes)) => Ok(Opened::Bytes {
+            bytes,
+            plain: false,
+        }),
         Ok(None) => Err(SkipReason::TooLarge(MAX_DECOMPRESSED)),
         // gzip's own messages name the member (see `compressed`); the others' do not say.
         Err(e) if c == compressed::Compression::Gzip => Err(SkipReason::Unreadable(io_reason(&e))),
@@ -278,7 +285,7 @@ pub fn open(file: &InputFile) -> Result<Opened, SkipReason> {
 /// one article: it is refused here (the read stage streams it with [`open`]).
 pub fn read(file: &InputFile) -> Result<Vec<u8>, SkipReason> {
     match open(file)? {
-        Opened::Bytes(b) => Ok(b),
+        Opened::Bytes { bytes, .. } => Ok(bytes),
         Opened::Warc(_) => Err(SkipReason::Unreadable(
             "a WARC file, not one article".into(),
         )),

@@ -258,6 +258,67 @@ fn ids_stay_and_changed_lists_what_was_added() {
     assert_eq!(fifth[0]["members"].as_array().unwrap().len(), 1);
 }
 
+/// A compressed file, and files named another way (`./day1`, a linked folder), are the files
+/// the index holds: adding them again reads nothing and changes nothing. The read stage hashes
+/// plain files from the bytes it reads, the index a compressed file from its own bytes; either
+/// way the next run must find the same hash.
+#[test]
+fn compressed_and_renamed_files_are_held_unchanged() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join("day1")).unwrap();
+    write(
+        &d.join("day1"),
+        &[Doc::Version(0, 0, 0, 0), Doc::Version(1, 1, 0, 0)],
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&content(&Doc::Version(2, 2, 0, 0), 7))
+        .unwrap();
+    std::fs::write(d.join("day1/packed.txt.gz"), gz.finish().unwrap()).unwrap();
+    let first = run_in(d, &["--index", "ix", "day1", "--changed", "--jsonl"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(jsonl(&first.stdout).len(), 3);
+
+    // Nothing read again, so the index is not written again (a save renames a new file in).
+    #[cfg(unix)]
+    let inode = || {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(d.join("ix").join(store::FILE))
+            .unwrap()
+            .ino()
+    };
+    #[cfg(unix)]
+    let before = inode();
+    let again = run_in(d, &["--index", "ix", "day1", "--changed"]);
+    #[cfg(unix)]
+    assert_eq!(inode(), before, "the index was written again");
+    assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "[]");
+    assert!(
+        stderr(&again).contains("3 inputs already held unchanged"),
+        "{}",
+        stderr(&again)
+    );
+    let dotted = run_in(d, &["--index", "ix", "./day1/", "--changed"]);
+    assert_eq!(String::from_utf8_lossy(&dotted.stdout).trim(), "[]");
+    assert!(
+        stderr(&dotted).contains("3 inputs already held unchanged"),
+        "{}",
+        stderr(&dotted)
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.join("day1"), d.join("link")).unwrap();
+        let linked = run_in(d, &["--index", "ix", "link", "--changed"]);
+        assert_eq!(String::from_utf8_lossy(&linked.stdout).trim(), "[]");
+        assert!(
+            stderr(&linked).contains("3 inputs already held unchanged"),
+            "{}",
+            stderr(&linked)
+        );
+    }
+}
+
 fn jsonl(bytes: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(bytes)
         .lines()
