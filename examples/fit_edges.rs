@@ -7,7 +7,7 @@
 //! half A is fitted on, half B held out. Each page is normalized without the edge trim; of the
 //! [`EDGE_LINES`] lines at either end of its body, a line holding a `without` snippet is chrome
 //! and a line holding a `with` snippet is text (lines holding both or neither are not used).
-//! Settings (L2 penalty × threshold) are chosen by 5-fold cross-validation over half A's sites,
+//! Settings (lines looked at from each end × L2 penalty × threshold) are chosen by 5-fold cross-validation over half A's sites,
 //! scored by the snippet F1 of the trimmed bodies; the chosen setting is fitted on all of half A
 //! and its weights printed for the source, with half B's snippet scores before and after.
 
@@ -33,6 +33,8 @@ struct Page {
 
 struct Example {
     page: usize,
+    /// The line's place from its end (0: the outermost).
+    rank: usize,
     x: [f64; FEATURES],
     chrome: bool,
 }
@@ -97,6 +99,7 @@ fn main() {
                 if bad != good {
                     examples.push(Example {
                         page: p,
+                        rank,
                         x: edges::features(&page.folded[i], longest, tail, rank),
                         chrome: bad,
                     });
@@ -118,8 +121,12 @@ fn main() {
         count(1, true),
         count(1, false)
     );
-    let fit = |train: &dyn Fn(&Page) -> bool, lambda: f64| {
-        let picked: Vec<&Example> = examples.iter().filter(|e| train(&pages[e.page])).collect();
+    // A model looking at `lines` lines from each end is fitted on the lines it will judge.
+    let fit = |train: &dyn Fn(&Page) -> bool, lambda: f64, lines: usize| {
+        let picked: Vec<&Example> = examples
+            .iter()
+            .filter(|e| e.rank < lines && train(&pages[e.page]))
+            .collect();
         let xs: Vec<[f64; FEATURES]> = picked.iter().map(|e| e.x).collect();
         let ys: Vec<bool> = picked.iter().map(|e| e.chrome).collect();
         logistic::fit(&xs, &ys, &vec![1.0; xs.len()], lambda)
@@ -140,42 +147,67 @@ fn main() {
         score(&in_a, None).row(),
         score(&in_b, None).row()
     );
+    println!(
+        "shipped model: half A {}  half B {}",
+        score(&in_a, Some(&edges::SHIPPED)).row(),
+        score(&in_b, Some(&edges::SHIPPED)).row()
+    );
     let lambdas = [0.1, 1.0, 10.0];
     let thresholds = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
-    let mut best: Option<(f64, f64, f64)> = None;
+    let depths = [4, 8, EDGE_LINES];
+    // (F1, penalty, threshold, lines) of every setting.
+    let mut tried: Vec<(f64, f64, f64, usize)> = Vec::new();
     println!("cross-validated on half A (5 folds by site), snippet P/R/F1/accuracy:");
-    for &lambda in &lambdas {
-        let weights: Vec<[f64; FEATURES]> = (0..5)
-            .map(|k| fit(&|p: &Page| p.half == 0 && p.fold != k, lambda))
-            .collect();
-        for &threshold in &thresholds {
-            let mut total = Snippets::default();
-            for (k, w) in weights.iter().enumerate() {
-                let m = Model {
-                    weights: *w,
-                    threshold,
-                };
-                total.add(score(&|p: &Page| p.half == 0 && p.fold == k, Some(&m)));
-            }
-            let f = total.prfa().2;
-            println!(
-                "  penalty {lambda:<4} threshold {threshold:<4} {}",
-                total.row()
-            );
-            if best.is_none_or(|(bf, _, _)| f > bf) {
-                best = Some((f, lambda, threshold));
+    for &lines in &depths {
+        for &lambda in &lambdas {
+            let weights: Vec<[f64; FEATURES]> = (0..5)
+                .map(|k| fit(&|p: &Page| p.half == 0 && p.fold != k, lambda, lines))
+                .collect();
+            for &threshold in &thresholds {
+                let mut total = Snippets::default();
+                for (k, w) in weights.iter().enumerate() {
+                    let m = Model {
+                        weights: *w,
+                        threshold,
+                        lines,
+                    };
+                    total.add(score(&|p: &Page| p.half == 0 && p.fold == k, Some(&m)));
+                }
+                let f = total.prfa().2;
+                println!(
+                    "  lines {lines:<2} penalty {lambda:<4} threshold {threshold:<4} {}",
+                    total.row()
+                );
+                tried.push((f, lambda, threshold, lines));
             }
         }
     }
-    let Some((_, lambda, threshold)) = best else {
+    // The fewest lines whose best setting is within 0.001 of the best of all (a difference
+    // smaller than one snippet in a thousand is noise), then that depth's best setting.
+    let top = tried.iter().map(|t| t.0).fold(f64::MIN, f64::max);
+    let Some(lines) = depths
+        .iter()
+        .copied()
+        .find(|&l| tried.iter().any(|t| t.3 == l && t.0 >= top - 0.001))
+    else {
+        return;
+    };
+    let Some(&(_, lambda, threshold, _)) = tried.iter().filter(|t| t.3 == lines).fold(
+        None,
+        |b: Option<&(f64, f64, f64, usize)>, t| match b {
+            Some(b) if b.0 >= t.0 => Some(b),
+            _ => Some(t),
+        },
+    ) else {
         return;
     };
     let model = Model {
-        weights: fit(&in_a, lambda),
+        weights: fit(&in_a, lambda, lines),
         threshold,
+        lines,
     };
     println!(
-        "chosen: penalty {lambda}, threshold {threshold}; fitted on all of half A:\n  half A {}  half B (held out) {}",
+        "chosen: lines {lines}, penalty {lambda}, threshold {threshold}; fitted on all of half A:\n  half A {}  half B (held out) {}",
         score(&in_a, Some(&model)).row(),
         score(&in_b, Some(&model)).row()
     );
@@ -186,5 +218,8 @@ fn main() {
         .collect();
     println!("  {}", names.join(" "));
     let ws: Vec<String> = model.weights.iter().map(|w| format!("{w:.4}")).collect();
-    println!("weights: [{}], threshold: {threshold}", ws.join(", "));
+    println!(
+        "weights: [{}], threshold: {threshold}, lines: {lines}",
+        ws.join(", ")
+    );
 }
