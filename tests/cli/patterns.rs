@@ -551,3 +551,32 @@ fn html_repeated_subheads_are_kept() {
     assert!(!a.body.contains("More on this story"), "{}", a.body);
     assert_eq!(paragraphs.len(), 16, "{paragraphs:#?}");
 }
+
+#[test]
+fn html_script_rendered_page_gives_its_scripts_copy() {
+    // Issue #15, "empty text": an app-shell page whose HTML holds only navigation and a
+    // loading note; the story is in its script's state as an escaped HTML string. The body is
+    // that copy, with the article's own quotes; the header still comes from the page's meta.
+    let (_, a) = load("html-script-rendered.html");
+    assert_eq!(
+        a.header.title.as_deref(),
+        Some("Water board raises rates to replace old mains")
+    );
+    assert_eq!(a.header.source.as_deref(), Some("Valley Courier"));
+    assert_clean(
+        &a,
+        &[
+            "The county water board voted on Thursday to raise rates",
+            "\u{201c}We have been patching the same pipes since I was a child,\u{201d} Marsh said.",
+            "by the end of January.",
+        ],
+    );
+    for chrome in [
+        "Loading",
+        "Sports",
+        "Storm closes coastal road",
+        "Rates rise for",
+    ] {
+        assert!(!a.body.contains(chrome), "{chrome:?} in:\n{}", a.body);
+    }
+}

@@ -6,7 +6,8 @@
 //! 2. [`content`]: the page cut into text blocks at block-level elements (script, style, nav,
 //!    forms and the like dropped), then the main article text found by text and link density.
 //! 3. [`guide`]: the publisher's JSON-LD `articleBody`, where there is one, confirms which of
-//!    those lines are story.
+//!    those lines are story. A page whose HTML shows next to no text and has no `articleBody`
+//!    offers its scripts' copy instead ([`script_copy`]).
 //!
 //! The result is a list of lines for the shared header extraction and chrome removal.
 
@@ -14,6 +15,7 @@ pub mod content;
 pub mod guard;
 pub mod guide;
 pub mod meta;
+pub mod script_copy;
 
 use scraper::Html;
 
@@ -32,7 +34,14 @@ pub fn extract(html: &str, header: &mut Header, max_bytes: usize) -> content::Te
     let meta = meta::extract(&doc);
     *header = meta.header;
     let content::Text { lines, subheads } = content::main_text(&doc, header.title.as_deref());
-    let lines = guide::apply(lines, meta.article_body.as_deref());
+    // A page rendered by script: the story may be only in its scripts' state.
+    let copy = match meta.article_body {
+        None if lines.iter().map(String::len).sum::<usize>() < script_copy::BELOW_CHARS => {
+            script_copy::find(&doc)
+        }
+        body => body,
+    };
+    let lines = guide::apply(lines, copy.as_deref());
     let text = |lines| content::Text { lines, subheads };
     // The headline often opens the article container too; it belongs in the header only.
     let lower = |s: &str| {
