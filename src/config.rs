@@ -38,9 +38,9 @@ pub struct Config {
     /// Texts beyond `text_memory` are written to a temporary file and read back from it,
     /// rather than read again from their files (which parses them again).
     pub spill: bool,
-    /// The read stage records each plain (not compressed) file's XXH3-64 from the bytes it
-    /// reads ([`crate::pipeline::Docs::file_hashes`]): the story index's content hashes,
-    /// without reading the files a second time.
+    /// The read stage records each file's XXH3-64 from the bytes it reads (a compressed file's
+    /// own bytes, not what they decompress to; [`crate::pipeline::Docs::file_hashes`]): the
+    /// story index's content hashes, without reading plain files a second time.
     pub hash_files: bool,
     /// Limits of normalization (`--max-html-mib`).
     pub normalize: crate::normalize::Options,

@@ -615,8 +615,8 @@ pub struct Docs {
     pub dropped: Dropped,
     /// The paths that are not UTF-8, by document.
     pub raw_paths: BTreeMap<usize, std::path::PathBuf>,
-    /// XXH3-64 of the files' bytes, by document, as read ([`Config::hash_files`]; only plain
-    /// files).
+    /// XXH3-64 of the files' own bytes, by document, as read ([`Config::hash_files`]; none for
+    /// a record or a WARC page).
     pub file_hashes: BTreeMap<usize, u64>,
     pub skipped: Vec<Skip>,
     /// Pages cut at `--max-html-mib`.

@@ -45,8 +45,8 @@ pub struct Doc {
     /// The file's path, when it is not UTF-8 (its printed name escapes the bytes; the
     /// duplicates list prints them as they are).
     pub raw_path: Option<PathBuf>,
-    /// XXH3-64 of the file's bytes, when asked for ([`Config::hash_files`]) and the file is
-    /// not compressed.
+    /// XXH3-64 of the file's own bytes (before any decompression), when asked for
+    /// ([`Config::hash_files`]).
     pub file_hash: Option<u64>,
 }
 
@@ -241,8 +241,21 @@ impl Reader<'_> {
         match src {
             Source::File(f) => match input::open(f) {
                 Ok(Opened::Bytes { bytes, plain }) => {
-                    let file_hash = (self.cfg.hash_files && plain).then(|| xxh3_64(&bytes));
-                    let loaded = pipeline::load_bytes(name, bytes, &self.cfg.normalize);
+                    // The index's content hash is of the file's own bytes: for a compressed
+                    // file they are read again (and the article taken from that same read).
+                    let (bytes, file_hash) = match (self.cfg.hash_files, plain) {
+                        (false, _) => (Ok(bytes), None),
+                        (true, true) => {
+                            let hash = xxh3_64(&bytes);
+                            (Ok(bytes), Some(hash))
+                        }
+                        (true, false) => match input::read_hashed(f) {
+                            Ok((bytes, hash)) => (Ok(bytes), Some(hash)),
+                            Err(reason) => (Err(reason), None),
+                        },
+                    };
+                    let loaded =
+                        bytes.and_then(|b| pipeline::load_bytes(name, b, &self.cfg.normalize));
                     let doc = self.fingerprint(loaded, Some(f), None).map(|(mut d, len)| {
                         if f.path.to_str().is_none() {
                             d.raw_path = Some(f.path.clone());

@@ -157,8 +157,8 @@ fn run_in_pool(
                 .copied()
         })
         .collect();
-    // A file the index holds is hashed here: with the same bytes it is not read again. Any
-    // other file is hashed by the read stage, from the bytes it reads anyway.
+    // A file the index holds is hashed here: with the same bytes it is not read again. A file
+    // that is read is hashed by the read stage, from the bytes its article comes from.
     let hashes: Vec<Option<u64>> = gathered
         .sources
         .par_iter()
@@ -170,10 +170,7 @@ fn run_in_pool(
         .collect();
     let mut kept_same: HashSet<usize> = HashSet::new();
     let mut to_read = Vec::new();
-    let mut file_hash: HashMap<String, u64> = HashMap::new();
     let mut reals_of: HashMap<String, String> = HashMap::new();
-    // Files not hashed above, by their shown path: hashed after reading.
-    let mut unhashed: HashMap<String, PathBuf> = HashMap::new();
     // New spelling → the path the index holds the same file under (it is read again, changed).
     let mut renamed: HashMap<String, String> = HashMap::new();
     for ((source, hash), (real, held)) in gathered
@@ -192,15 +189,6 @@ fn run_in_pool(
                     && old.entries[i].article.path != shown
                 {
                     renamed.insert(shown.clone(), old.entries[i].article.path.clone());
-                }
-                match (hash, &source) {
-                    (Some(h), _) => {
-                        file_hash.insert(shown.clone(), h);
-                    }
-                    (None, Source::File(f)) => {
-                        unhashed.insert(shown.clone(), f.path.clone());
-                    }
-                    (None, Source::Record(_)) => {}
                 }
                 if let Some(r) = real {
                     reals_of.insert(shown, r);
@@ -268,24 +256,11 @@ fn run_in_pool(
         evidence,
         body_hashes,
         mut raw_paths,
-        mut file_hashes,
+        file_hashes,
         skipped,
         warnings,
         ..
     } = new;
-    // A compressed file was hashed by neither: the index keeps the hash of the file's own
-    // bytes, not of what they decompress to.
-    let late: Vec<(usize, u64)> = articles
-        .par_iter()
-        .enumerate()
-        .filter(|(d, _)| !file_hashes.contains_key(d))
-        .filter_map(|(d, a)| {
-            let path = unhashed.get(&a.path)?;
-            std::fs::read(path).ok().map(|b| (d, xxh3_64(&b)))
-        })
-        .collect();
-    file_hashes.extend(late);
-    drop(unhashed);
     // Read again: their content hashes are new even when their articles are not.
     let read_again = articles.len();
     let fresh = articles
@@ -305,11 +280,9 @@ fn run_in_pool(
         unchanged += usize::from(same);
         items.push(Item {
             real: reals_of.remove(&article.path),
-            content_hash: file_hash
-                .get(&article.path)
-                .or_else(|| file_hashes.get(&d))
-                .copied()
-                .unwrap_or(body_hash),
+            // The read stage hashed the bytes the article came from (a record or a WARC page
+            // has no file of its own: its body's hash).
+            content_hash: file_hashes.get(&d).copied().unwrap_or(body_hash),
             article,
             fp: Some(read::Fingerprint {
                 shingles,

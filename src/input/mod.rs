@@ -242,17 +242,40 @@ pub enum Opened {
 /// Opens a file: decompressed when compressed, streamed as records when it is a WARC file,
 /// else read whole. An error becomes a skip reason.
 pub fn open(file: &InputFile) -> Result<Opened, SkipReason> {
-    use std::io::{BufRead, Read};
-    let unreadable = |e: std::io::Error| match e.kind() {
+    // Not `fs::read`: it asks the file's size first, one system call in five per file (opening
+    // and reading a small file costs some 30 µs of system time on a VM). Most articles fit the
+    // first buffer.
+    opened(compressed::open_file(&file.path).map_err(unreadable)?)
+}
+
+/// A compressed file's article bytes with the XXH3-64 of the file's own bytes (the story
+/// index's content hash): the file is read once, hashed, and decompressed from memory, so the
+/// hash and the article come from the same bytes even when the file is replaced meanwhile.
+pub fn read_hashed(file: &InputFile) -> Result<(Vec<u8>, u64), SkipReason> {
+    let raw = std::fs::read(&file.path).map_err(unreadable)?;
+    let hash = xxhash_rust::xxh3::xxh3_64(&raw);
+    match opened(compressed::open(std::io::Cursor::new(raw)).map_err(unreadable)?)? {
+        Opened::Bytes { bytes, .. } => Ok((bytes, hash)),
+        Opened::Warc(_) => Err(SkipReason::Unreadable(
+            "a WARC file, not one article".into(),
+        )),
+    }
+}
+
+fn unreadable(e: std::io::Error) -> SkipReason {
+    match e.kind() {
         std::io::ErrorKind::NotFound => {
             SkipReason::Unreadable("file vanished before it was read".into())
         }
         _ => SkipReason::Unreadable(io_reason(&e)),
-    };
-    // Not `fs::read`: it asks the file's size first, one system call in five per file (opening
-    // and reading a small file costs some 30 µs of system time on a VM). Most articles fit the
-    // first buffer.
-    let (mut stream, compression) = compressed::open_file(&file.path).map_err(unreadable)?;
+    }
+}
+
+/// [`open`]'s work once the file's stream is open.
+fn opened(
+    (mut stream, compression): (compressed::Stream, Option<compressed::Compression>),
+) -> Result<Opened, SkipReason> {
+    use std::io::{BufRead, Read};
     let head = stream.fill_buf().map_err(|e| match compression {
         Some(c) => SkipReason::Unreadable(format!("{} data: {}", c.name(), io_reason(&e))),
         None => unreadable(e),

@@ -279,6 +279,18 @@ fn compressed_and_renamed_files_are_held_unchanged() {
     let first = run_in(d, &["--index", "ix", "day1", "--changed", "--jsonl"]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert_eq!(jsonl(&first.stdout).len(), 3);
+    // Each entry's content hash is of its file's own bytes (the compressed bytes for the .gz).
+    let stored = store::load(&d.join("ix")).unwrap().unwrap();
+    assert_eq!(stored.entries.len(), 3);
+    for e in &stored.entries {
+        let bytes = std::fs::read(d.join(&e.article.path)).unwrap();
+        assert_eq!(
+            e.content_hash,
+            xxhash_rust::xxh3::xxh3_64(&bytes),
+            "{}",
+            e.article.path
+        );
+    }
 
     // Nothing read again, so the index is not written again (a save renames a new file in).
     #[cfg(unix)]

@@ -36,8 +36,8 @@ pub fn extract(html: &str, header: &mut Header, max_bytes: usize) -> content::Te
     let content::Text { lines, subheads } = content::main_text(&doc, header.title.as_deref());
     // A page rendered by script: the story may be only in its scripts' state.
     let copy = match meta.article_body {
-        None if lines.iter().map(String::len).sum::<usize>() < script_copy::BELOW_CHARS => {
-            script_copy::find(&doc)
+        None if lines.iter().map(String::len).sum::<usize>() < script_copy::BELOW_BYTES => {
+            script_copy::find(&doc, header.title.as_deref())
         }
         body => body,
     };
