@@ -168,7 +168,9 @@ mod tests {
         // The article's own text is taken over a longer unrelated string.
         let state = serde_json::json!({
             "consent": consent.repeat(20),
-            "detail": {"body": format!("<p>The harbor council approved the ferry plan.</p>{}", story(200))},
+            "detail": {
+                "body": format!("<p>The harbor council approved the ferry plan.</p>{}", story(200))
+            },
         });
         let copy = find(
             &page(&format!("window.__STATE__ = {state};")),
