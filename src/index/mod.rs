@@ -490,8 +490,8 @@ pub fn holds(dir: &std::path::Path, path: &std::path::Path) -> bool {
 }
 
 /// Each file's resolved path, as `fs::canonicalize` gives it (none for a record, or a file
-/// that cannot be resolved), at one `lstat` a file: a folder is resolved once for all the files
-/// in it, and only a file that is itself a link is resolved whole.
+/// that cannot be resolved), at one `lstat` a file on Linux: a folder is resolved once for all
+/// the files in it, and only a file that is itself a link is resolved whole.
 fn resolved(sources: &[Source]) -> Vec<Option<String>> {
     use std::path::{Component, Path};
     // The folder and name of a file named `folder/name` (a last part that is `..` or the
@@ -532,7 +532,11 @@ fn resolved(sources: &[Source]) -> Vec<Option<String>> {
                 .file_type()
                 .is_symlink();
             let real = match split(&f.path) {
-                Some((parent, name)) if !link => folders.get(parent)?.as_ref()?.join(name),
+                // Elsewhere a folder may be case-blind, where `canonicalize` spells the name as
+                // stored: resolved whole there.
+                Some((parent, name)) if !link && cfg!(target_os = "linux") => {
+                    folders.get(parent)?.as_ref()?.join(name)
+                }
                 _ => std::fs::canonicalize(&f.path).ok()?,
             };
             Some(real.to_string_lossy().into_owned())
