@@ -193,13 +193,12 @@ fn main() {
     else {
         return;
     };
-    let Some(&(_, lambda, threshold, _)) = tried.iter().filter(|t| t.3 == lines).fold(
-        None,
-        |b: Option<&(f64, f64, f64, usize)>, t| match b {
-            Some(b) if b.0 >= t.0 => Some(b),
-            _ => Some(t),
-        },
-    ) else {
+    // That depth's best setting; a tie goes to the one tried first.
+    let Some(&(_, lambda, threshold, _)) = tried
+        .iter()
+        .filter(|t| t.3 == lines)
+        .reduce(|b, t| if t.0 > b.0 { t } else { b })
+    else {
         return;
     };
     let model = Model {

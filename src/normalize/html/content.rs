@@ -8,6 +8,7 @@
 //! class and id. The best container and its strong siblings give the article's blocks.
 //! The traversal is iterative, so deeply nested markup cannot overflow the stack.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use ego_tree::iter::Edge;
@@ -308,8 +309,10 @@ fn pass(doc: &Html, drop: Drop, headline: Option<&str>) -> (Text, Dropped) {
 /// structure ([`Text::subheads`]). A label put between paragraphs at every ad slot ("Article
 /// content") has no other heading between its copies.
 fn subheads(blocks: &[Block]) -> Vec<String> {
-    // Each heading text: whether every copy qualifies, and the heading count at its last copy.
+    // Each heading text, in order of first copy: whether every copy qualifies, and the heading
+    // count at its last copy. Found by a map (a page may hold thousands of headings).
     let mut heads: Vec<(&str, bool, usize)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     let mut n = 0usize;
     for (i, b) in blocks.iter().enumerate() {
         if b.heading == 0 {
@@ -319,12 +322,16 @@ fn subheads(blocks: &[Block]) -> Vec<String> {
         let prose = blocks
             .get(i + 1)
             .is_some_and(|next| next.is_paragraph() && next.sentence);
-        match heads.iter_mut().find(|(t, _, _)| *t == b.text) {
-            Some((_, all, last)) => {
+        match at.get(b.text.as_str()) {
+            Some(&h) => {
+                let (_, all, last) = &mut heads[h];
                 *all &= prose && n > *last + 1;
                 *last = n;
             }
-            None => heads.push((&b.text, prose, n)),
+            None => {
+                at.insert(&b.text, heads.len());
+                heads.push((&b.text, prose, n));
+            }
         }
     }
     heads
@@ -349,7 +356,7 @@ fn join_rows(elems: &[Elem], blocks: Vec<Block>) -> Vec<Block> {
         return blocks;
     }
     // Blocks per element: a cell with `<br>`s or paragraphs inside holds more than one.
-    let mut per_elem: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let mut per_elem: HashMap<u32, u32> = HashMap::new();
     for b in &blocks {
         *per_elem.entry(b.elem).or_default() += 1;
     }
@@ -363,11 +370,11 @@ fn join_rows(elems: &[Elem], blocks: Vec<Block>) -> Vec<Block> {
     };
     // Only a grid is joined: a table (or `<tbody>`) with at least [`MIN_GRID_ROWS`] rows of two
     // or more such cells. A layout table's one row of a date and a menu stays lines.
-    let mut cells_in_row: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let mut cells_in_row: HashMap<u32, u32> = HashMap::new();
     for row in blocks.iter().filter_map(cell_row) {
         *cells_in_row.entry(row).or_default() += 1;
     }
-    let mut rows_in_table: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let mut rows_in_table: HashMap<u32, u32> = HashMap::new();
     for (&row, _) in cells_in_row.iter().filter(|(_, n)| **n >= 2) {
         *rows_in_table.entry(elems[row as usize].parent).or_default() += 1;
     }
