@@ -435,6 +435,7 @@ fn build_corpus() -> Corpus {
         articles: &articles,
         body_hashes: &body_hashes,
         shingles: &shingles,
+        full_sizes: &[],
         titles: canonical::Titles {
             keys: &[],
             site_names: &none,
@@ -813,6 +814,7 @@ fn canonical_corpus(bencher: Bencher) {
             articles: &c.articles,
             body_hashes: &c.body_hashes,
             shingles: &c.shingles,
+            full_sizes: &[],
             titles: canonical::Titles {
                 keys: &[],
                 site_names: &none,

@@ -1,9 +1,12 @@
 //! Stage 7: one record per story: the canonical version and fields merged from all members.
 //!
-//! The default rule picks the version that covers most of the story: the one holding the most
-//! shingles that also occur in another member (so text unique to one page, such as its chrome,
-//! does not count), ties broken by the latest date, then by path. `longest`, `latest` and
-//! `earliest` are the alternatives.
+//! The default rule picks the version that covers most of the story with the least chrome.
+//! Coverage is how many of a version's shingles also occur in another member (so text unique to
+//! one page, such as its chrome, does not count). Of the fullest version's near-duplicates that
+//! carry the same text ([`SAME_TEXT_CONTAINMENT`]) and cover within [`COVERAGE_SLACK`] as much,
+//! when there are three or more, the one with the least text of its own (shingles no other
+//! member holds, and those of its site template paragraphs) wins; ties broken by coverage, the
+//! latest date, then by path. `longest`, `latest` and `earliest` are the alternatives.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,7 +22,8 @@ use crate::verify::similarity;
 /// How the canonical version of a story is chosen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum CanonicalRule {
-    /// Most shingles shared with other members (ties: latest date, then path).
+    /// Most shingles shared with other members; of near-duplicates with the same text within 5%
+    /// of that, the least text of their own (three or more). Ties: coverage, latest date, path.
     #[default]
     Coverage,
     /// Most shingles (ties: latest date, then path).
@@ -34,6 +38,16 @@ pub enum CanonicalRule {
 /// (the canonical version's date when at least half of the dated members lie this near it,
 /// else the members' median date).
 pub const DATE_WINDOW_DAYS: i64 = 30;
+
+/// Under the `coverage` rule, near-duplicates of the fullest version covering at least this much
+/// less of the story (as a share of it) are not candidates; of the rest, the one with the least
+/// text of its own wins. "Equal similarity", with room for a dropped caption or dateline.
+pub const COVERAGE_SLACK: f64 = 0.05;
+
+/// Containment in the fullest version (or of it) from which a near-duplicate carries the same
+/// text, so that the text of its own can only be chrome (a caption, a dateline, a site's line
+/// aside). An outlet's edit that added or dropped paragraphs shares less.
+pub const SAME_TEXT_CONTAINMENT: f64 = 0.9;
 
 /// Jaccard similarity to the canonical version from which a member is a `copy`.
 pub const COPY_JACCARD: f64 = 0.9;
@@ -112,6 +126,10 @@ pub struct Versions<'a> {
     pub body_hashes: &'a [u64],
     /// Sorted, deduplicated shingles.
     pub shingles: &'a [Vec<Shingle>],
+    /// Each document's number of shingles before the templates stage took out those of its site
+    /// template paragraphs: with the shared coverage, how much of its text is its own or its
+    /// site's.
+    pub full_sizes: &'a [u32],
     pub titles: Titles<'a>,
 }
 
@@ -160,6 +178,7 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
         articles,
         body_hashes,
         shingles,
+        full_sizes,
         titles,
     } = versions;
     let Group {
@@ -173,7 +192,13 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
         let date = articles[d].header.all_dates().max();
         (coverage[i], shingles[d].len(), date)
     };
-    let canonical_pos = (0..group.len())
+    let by_path = |x: usize, y: usize| {
+        // Ties go to the smaller path (max_by keeps the last maximum, so reverse).
+        articles[group[y] as usize]
+            .path
+            .cmp(&articles[group[x] as usize].path)
+    };
+    let fullest = (0..group.len())
         .max_by(|&x, &y| {
             let (cx, lx, dx) = score(x);
             let (cy, ly, dy) = score(y);
@@ -183,14 +208,45 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                 CanonicalRule::Latest => dx.cmp(&dy).then(cx.cmp(&cy)),
                 CanonicalRule::Earliest => dy.cmp(&dx).then(cx.cmp(&cy)),
             };
-            // Ties go to the smaller path (max_by keeps the last maximum, so reverse).
-            primary.then_with(|| {
-                articles[group[y] as usize]
-                    .path
-                    .cmp(&articles[group[x] as usize].path)
-            })
+            primary.then_with(|| by_path(x, y))
         })
         .unwrap_or(0);
+    // Coverage: of the near-duplicates of the fullest version (its version group) that carry
+    // the same text (`SAME_TEXT_CONTAINMENT`) and cover within `COVERAGE_SLACK` as much, the one
+    // with the least text of its own or its site's (shingles no other member holds, and those
+    // of its site template paragraphs: a repost's ads, a site's teasers and notices). Only among
+    // three or more: of two near-duplicates, one's own text is as likely the story the other was
+    // trimmed of as its chrome. An outlet's edit (paragraphs added or dropped) and a version
+    // joined by story evidence are no candidates: their own text is mostly story.
+    let near: Vec<usize> = (0..group.len())
+        .filter(|&i| version[i] == version[fullest])
+        .collect();
+    let canonical_pos = if rule == CanonicalRule::Coverage && near.len() >= 3 {
+        let floor = coverage[fullest] as f64 * (1.0 - COVERAGE_SLACK);
+        let own = |i: usize| {
+            let d = group[i] as usize;
+            let full = full_sizes.get(d).map_or(shingles[d].len(), |&n| n as usize);
+            full.saturating_sub(coverage[i])
+        };
+        let fullest_set = &shingles[group[fullest] as usize];
+        let same_text = |i: usize| {
+            let (_, containment) = similarity(&shingles[group[i] as usize], fullest_set);
+            containment >= SAME_TEXT_CONTAINMENT
+        };
+        near.into_iter()
+            .filter(|&i| coverage[i] as f64 >= floor && same_text(i))
+            .max_by(|&x, &y| {
+                let ((cx, _, dx), (cy, _, dy)) = (score(x), score(y));
+                own(y)
+                    .cmp(&own(x))
+                    .then(cx.cmp(&cy))
+                    .then(dx.cmp(&dy))
+                    .then_with(|| by_path(x, y))
+            })
+            .unwrap_or(fullest)
+    } else {
+        fullest
+    };
     let canonical = group[canonical_pos];
     let canon_set = &shingles[canonical as usize];
 
@@ -438,6 +494,7 @@ mod tests {
             articles,
             body_hashes,
             shingles,
+            full_sizes: &[],
             titles: Titles {
                 keys: &[],
                 site_names: none,
@@ -482,6 +539,71 @@ mod tests {
         assert_eq!(earliest[0].canonical, 1);
     }
 
+    /// The canonical document of one story of `shingles` (paths a.txt, b.txt, …, one date),
+    /// with `full_sizes` as the templates stage leaves them (empty: no template text).
+    fn canonical_of(shingles: &[Vec<Shingle>], full_sizes: &[u32]) -> u32 {
+        canonical_of_groups(shingles, full_sizes, &vec![0; shingles.len()])
+    }
+
+    /// As `canonical_of`, with each document's version group in the story.
+    fn canonical_of_groups(shingles: &[Vec<Shingle>], full_sizes: &[u32], version: &[u32]) -> u32 {
+        let articles: Vec<Article> = (0..shingles.len())
+            .map(|i| {
+                article(
+                    &format!("{}.txt", char::from(b'a' + i as u8)),
+                    "x",
+                    "2017-03-03",
+                    &[],
+                )
+            })
+            .collect();
+        let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let none = HashSet::new();
+        let versions = Versions {
+            full_sizes,
+            ..untitled(&articles, &hashes, shingles, &none)
+        };
+        let members = (0..shingles.len() as u32).collect();
+        let group = Group {
+            version: version.to_vec(),
+            ..Group::new(members, shingles)
+        };
+        build(&[group], versions, CanonicalRule::Coverage)[0].canonical
+    }
+
+    fn run(from: u32, to: u32) -> Vec<Shingle> {
+        (from..to).collect()
+    }
+
+    #[test]
+    fn of_versions_covering_as_much_the_one_with_least_text_of_its_own_wins() {
+        let story = run(1, 41);
+        // a: the story and a repost's ads; b: the story and a caption; c: a trim.
+        let a = [story.clone(), run(100, 120)].concat();
+        let b = [story.clone(), run(200, 202)].concat();
+        let c = run(1, 31);
+        assert_eq!(canonical_of(&[a.clone(), b.clone(), c.clone()], &[]), 1);
+        // b's site template (20 shingles the templates stage took out) counts as its own too.
+        let sizes = [a.len() as u32, b.len() as u32 + 20, c.len() as u32];
+        assert_eq!(canonical_of(&[a.clone(), b.clone(), c.clone()], &sizes), 0);
+        // Nor is an edit that added a paragraph of its own (under 90% of it in the fullest).
+        let edit = [story.clone(), run(500, 506)].concat();
+        assert_eq!(canonical_of(&[a.clone(), edit, c.clone()], &[]), 0);
+        // A version covering a tenth less of the story is no candidate, however clean.
+        let short = run(1, 37);
+        let d = [story.clone(), run(300, 320)].concat();
+        assert_eq!(canonical_of(&[a.clone(), d, short], &[]), 0);
+        // Of two versions, each covers exactly what they share: the extra text of one may be
+        // the story the other was trimmed of, so it does not count against it.
+        assert_eq!(canonical_of(&[a.clone(), story.clone()], &[]), 0);
+        // A version joined by story evidence (another version group) is no candidate: the text
+        // of a rewrite that is its own is mostly its own story, not chrome.
+        let e = [story.clone(), run(400, 420)].concat();
+        let docs = [a, e, c, story];
+        assert_eq!(canonical_of_groups(&docs, &[], &[0, 0, 0, 1]), 0);
+        assert_eq!(canonical_of_groups(&docs, &[], &[0, 0, 0, 0]), 3);
+    }
+
     fn titled(path: &str, title: &str) -> Article {
         Article {
             header: Header {
@@ -507,10 +629,12 @@ mod tests {
             .filter_map(|&d| evidence[d].title_key())
             .collect();
         let hashes: Vec<u64> = articles.iter().map(|a| body_hash(&a.body)).collect();
+        let sizes: Vec<u32> = shingles.iter().map(|s| s.len() as u32).collect();
         let versions = Versions {
             articles: &articles,
             body_hashes: &hashes,
             shingles,
+            full_sizes: &sizes,
             titles: Titles {
                 keys: &evidence,
                 site_names: &site_names,

@@ -188,6 +188,8 @@ pub struct Prepared {
     pub dropped: Dropped,
     /// Sorted, deduplicated shingle hashes per article.
     pub shingles: Vec<Vec<Shingle>>,
+    /// Each article's number of shingles before its template paragraphs' were taken out.
+    pub full_sizes: Vec<u32>,
     /// Story evidence per article (headline, lede, quotations, terms, dateline place).
     pub evidence: Vec<Evidence>,
     /// Verified pairs whose Jaccard or containment reached the floor they were verified at.
@@ -243,6 +245,7 @@ pub fn finish(
         body_hashes,
         dropped,
         shingles,
+        full_sizes,
         evidence,
         similarities,
         skipped,
@@ -255,6 +258,7 @@ pub fn finish(
     // they would live to the end of this function (on a million articles, 1.8 GB of shingles
     // under 0.7 GB of texts read again set the run's memory peak).
     drop(shingles);
+    drop(full_sizes);
     drop(evidence);
     drop(similarities);
     for stage in stages {
@@ -543,6 +547,7 @@ pub fn stories(
         articles: &prepared.articles,
         body_hashes: &prepared.body_hashes,
         shingles: &prepared.shingles,
+        full_sizes: &prepared.full_sizes,
         titles: canonical::Titles {
             keys: &prepared.evidence,
             site_names: &merged.site_titles,
@@ -760,6 +765,7 @@ pub fn corpus_stages(
     } = docs;
     progress.stage("templates", None);
     let found = templates::find(&paragraphs, &shingles, cfg.templates);
+    let full_sizes: Vec<u32> = shingles.iter().map(|s| s.len() as u32).collect();
     stats.template_paragraphs = found.len();
     if !found.is_empty() {
         stats.articles_with_templates = strip_templates(
@@ -792,6 +798,7 @@ pub fn corpus_stages(
         body_hashes,
         dropped,
         shingles,
+        full_sizes,
         evidence,
         similarities,
         skipped,

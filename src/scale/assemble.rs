@@ -488,10 +488,21 @@ fn stories(
         site_titles,
         local_pairs,
     );
+    // Template paragraphs included, as the read stage counts them before the templates stage.
+    let full_sizes: Vec<u32> = articles
+        .par_iter()
+        .map(|a| {
+            let text = pipeline::compared_text(a);
+            shingle::shingles_and_paragraphs(&text, cfg.shingle_k)
+                .0
+                .len() as u32
+        })
+        .collect();
     let versions = canonical::Versions {
         articles: &articles,
         body_hashes: &body_hashes,
         shingles: &shingles,
+        full_sizes: &full_sizes,
         titles: canonical::Titles {
             keys: &evidence,
             site_names: &merged.site_titles,
