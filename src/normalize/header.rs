@@ -28,6 +28,12 @@ static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([A-Z][A-Za-z.&]{1,20}(?: [A-Z][A-Za-z.&]{1,20}){0,2})\s*-$")
         .expect("source line regex")
 });
+/// A wire service's advisory above a revised story: `(Updates with new quotes)`, `(Adds
+/// comment from the ministry, paragraphs 5-6)`, `(Corrects spelling of name)`.
+static ADVISORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\((?i:updates|adds|recasts|rewrites|corrects|refiles|repeats|changes|fixes|inserts|removes|clarifies|writes through|releads|new lead)\b[^()]{0,200}\)$")
+        .expect("advisory regex")
+});
 /// `(CNN)` at the start of the lede.
 static PAREN_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\(([A-Z][A-Za-z.&]{1,15})\)\s*-?\s*").expect("paren source regex")
@@ -140,6 +146,18 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
     body
 }
 
+/// Takes the header lines that open `lines` (bylines, stamps, credit lines, wire advisories),
+/// recording them as [`extract`] does. For a body whose chrome above these lines was trimmed
+/// after [`extract`] ran (by the edge model): its header zone ended at that chrome.
+pub fn take_leading(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
+    let mut n = 0;
+    while n < HEADER_ZONE.min(lines.len()) && take_header_line(&lines[n], header, 0) {
+        n += 1;
+    }
+    lines.drain(..n);
+    lines
+}
+
 /// A date, publication stamp or reading time alone on a line: after the stamp word, nothing
 /// but the date (`Updated figures released on March 3 showed …` is story). Such lines are short
 /// and hold a digit, which spares running text the regexes.
@@ -181,6 +199,9 @@ enum HeaderLine {
     /// A line that is only a date (`28/12/2006 - 18:32:11`): the publication date when the
     /// page gave none.
     BareDate(Timestamp),
+    /// A byline's second line (`Associated Press Writer`, `AP Business Writer`, `Staff
+    /// Writer`) or a wire advisory (`(Updates with new quotes)`): dropped, nothing recorded.
+    Credit,
 }
 
 /// What kind of header line `line` is, if any. Pure: [`take_header_line`] records it, the
@@ -223,9 +244,35 @@ fn classify(line: &str) -> Option<HeaderLine> {
     if let Some(ts) = bare_date(line) {
         return Some(HeaderLine::BareDate(ts));
     }
+    if is_credit(line) || (line.starts_with('(') && ADVISORY.is_match(line)) {
+        return Some(HeaderLine::Credit);
+    }
     SOURCE_LINE
         .captures(line)
         .map(|c| HeaderLine::Source(c[1].to_string()))
+}
+
+/// A byline's second line: two to five capitalized words, the last a job title
+/// (`Writer`, `Correspondent`) and another an outlet's or a job's word (`Associated Press
+/// Writer`, `AP Sports Writer`, `Staff Writer`); `The Ghost Writer` is a headline.
+fn is_credit(line: &str) -> bool {
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    let is = |list: &[&str], w: &str| {
+        let w = w.to_lowercase();
+        list.contains(&w.as_str()) || list.contains(&w.trim_end_matches('s'))
+    };
+    let Some((last, rest)) = words.split_last() else {
+        return false;
+    };
+    (2..=5).contains(&words.len())
+        && words.iter().all(|w| w.starts_with(char::is_uppercase))
+        && is(ROLE_WORDS, last)
+        && rest
+            .iter()
+            .any(|w| is(OUTLET_WORDS, w) || is(ROLE_WORDS, w))
 }
 
 /// Words a date line may hold besides numbers (compared lower-case): months, weekdays, am/pm
@@ -234,7 +281,8 @@ fn classify(line: &str) -> Option<HeaderLine> {
 const DATE_WORDS: &str = "jan january feb february mar march apr april may jun june jul july \
     aug august sep sept september oct october nov november dec december mon monday tue tues \
     tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun sunday am pm a p m \
-    at utc gmt est edt et cst cdt ct mst mdt mt pst pdt pt bst cet cest \
+    at utc gmt est edt et cst cdt ct mst mdt mt pst pdt pt bst cet cest us eastern central \
+    mountain pacific \
     montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar mai juni juli \
     oktober dezember um uhr";
 
@@ -321,6 +369,7 @@ fn take_header_line(line: &str, header: &mut Header, seen_content: usize) -> boo
             header.published.get_or_insert(ts);
             true
         }
+        Some(HeaderLine::Credit) => true,
     }
 }
 
@@ -513,7 +562,7 @@ pub fn parse_byline(s: &str) -> Option<(Vec<String>, Option<String>)> {
     if parts.len() > 1 {
         let last = parts[parts.len() - 1];
         if is_outlet(last) {
-            source = Some(last.to_string());
+            source = outlet_of(last);
             parts.pop();
         }
     }
@@ -555,7 +604,39 @@ fn words_lower(s: &str) -> impl Iterator<Item = String> + '_ {
 pub fn is_outlet(s: &str) -> bool {
     let all_caps = s.chars().any(char::is_alphabetic) && !s.chars().any(char::is_lowercase);
     s.split_whitespace().count() <= 5
-        && (all_caps || words_lower(s).any(|w| OUTLET_WORDS.contains(&w.as_str())))
+        && (all_caps
+            || words_lower(s).any(|w| OUTLET_WORDS.contains(&w.as_str()))
+            || s.split_whitespace().any(is_domain))
+}
+
+/// A web address's host without a scheme: `Phys.org`, `Salon.com` (a name's `Jr.` is not).
+fn is_domain(word: &str) -> bool {
+    word.rsplit_once('.').is_some_and(|(name, tld)| {
+        name.chars().next_back().is_some_and(char::is_alphanumeric)
+            && (2..=4).contains(&tld.len())
+            && tld.bytes().all(|b| b.is_ascii_lowercase())
+    })
+}
+
+/// The outlet in a byline's outlet part, without the job that follows it (`AP Medical Writer`
+/// → `AP`, `Associated Press Writer` → `Associated Press`): its words up to the first that is
+/// neither an outlet's word nor in capitals. `None` when that leaves nothing.
+fn outlet_of(part: &str) -> Option<String> {
+    if !is_role(part) {
+        return Some(part.to_string());
+    }
+    let outlet: Vec<&str> = part
+        .split_whitespace()
+        .take_while(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+            let lower = bare.to_lowercase();
+            !ROLE_WORDS.contains(&lower.as_str())
+                && (OUTLET_WORDS.contains(&lower.as_str())
+                    || (bare.chars().any(char::is_alphabetic)
+                        && !bare.chars().any(char::is_lowercase)))
+        })
+        .collect();
+    (!outlet.is_empty()).then(|| outlet.join(" "))
 }
 
 fn is_role(s: &str) -> bool {
@@ -690,8 +771,13 @@ mod tests {
             ),
             (
                 "Jane Doe, Associated Press Writer",
-                Some((s(&["Jane Doe"]), Some("Associated Press Writer"))),
+                Some((s(&["Jane Doe"]), Some("Associated Press"))),
             ),
+            (
+                "JANE DOE, AP Medical Writer",
+                Some((s(&["JANE DOE"]), Some("AP"))),
+            ),
+            ("Bo Li , Phys.org", Some((s(&["Bo Li"]), Some("Phys.org")))),
             ("Jane Doe, Staff Writer", Some((s(&["Jane Doe"]), None))),
             (
                 "Ana de la Cruz & Bo Li",
@@ -702,6 +788,14 @@ mod tests {
             let got = parse_byline(input);
             let want = want.map(|(a, src)| (a, src.map(str::to_string)));
             assert_eq!(got, want, "{input}");
+        }
+        for (word, domain) in [
+            ("Phys.org", true),
+            ("Salon.com", true),
+            ("Jr.", false),
+            ("U.S", false),
+        ] {
+            assert_eq!(is_domain(word), domain, "{word}");
         }
     }
 
@@ -766,6 +860,38 @@ mod tests {
     }
 
     #[test]
+    fn credit_lines_and_wire_advisories_leave_the_header_zone() {
+        let story = "The harbour reopened on Tuesday after the storm had closed it for a week.";
+        let lines = [
+            "(Updates with comment from the harbour master, paragraphs 4-5)",
+            "By ANN LEE",
+            "Associated Press Writer",
+            story,
+        ];
+        let mut h = Header::default();
+        let body = extract(lines.iter().map(|l| l.to_string()).collect(), &mut h);
+        assert_eq!(body, [story]);
+        assert_eq!(h.authors, ["ANN LEE"]);
+        for (line, credit) in [
+            ("AP Sports Writer", true),
+            ("Staff Writer", true),
+            ("Reuters Correspondents", true),
+            ("(Corrects spelling of name in paragraph 3)", true),
+            ("The Ghost Writer", false),
+            ("Associated Press", false),
+            ("staff writer", false),
+            ("(Updated figures follow in a table)", false),
+            ("(Adds (nested) detail)", false),
+        ] {
+            assert_eq!(
+                matches!(classify(line), Some(HeaderLine::Credit)),
+                credit,
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
     fn bare_date_table() {
         for (line, want) in [
             ("28/12/2006 - 18:32:11", Some("2006-12-28T18:32:11")),
@@ -781,6 +907,11 @@ mod tests {
             ("Mayday March 2, 2017", None),
             ("Freitag, 28.04.2023, 19:25", Some("2023-04-28T19:25:00")),
             ("28.04.2023 um 19:25 Uhr", Some("2023-04-28T19:25:00")),
+            (
+                "Jan 10, 2007 7:00 am US/Eastern",
+                Some("2007-01-10T07:00:00"),
+            ),
+            ("Pacific Heights 2007", None),
         ] {
             assert_eq!(
                 bare_date(line).map(|t| t.to_string()).as_deref(),

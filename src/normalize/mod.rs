@@ -168,7 +168,9 @@ pub fn normalize_with(path: &str, text: &str, opts: &Options) -> Article {
         let lines = chrome::remove_keeping(chrome::cut_tail(lines), &subheads);
         let lines = header::extract(lines, &mut header);
         match opts.edges {
-            Some(model) if format == Format::Html => edges::trim(lines, &model),
+            Some(model) if format == Format::Html => {
+                header::take_leading(edges::trim(lines, &model), &mut header)
+            }
             _ => lines,
         }
     });
