@@ -435,15 +435,45 @@ const NOT_AUTHORS: &[&str] = &[
     "close",
     "follow",
     "staff",
+    // A byline's word with no name after it.
+    "by",
+    "von",
+    "por",
+    "par",
+    // Content systems' default accounts.
+    "administrator",
+    "admin",
+    "webmaster",
+    "anonymous",
 ];
+
+/// Last words of a company's name (`Bsoft Nepal Pvt. Ltd`, `Internet Broadcasting Systems,
+/// Inc.`): a site's vendor or owner, never an article's author.
+const COMPANY_SUFFIXES: &[&str] = &["ltd", "inc", "llc", "plc", "gmbh", "pvt", "corp"];
+
+/// Whether `s` names a company by its legal form.
+fn is_company(s: &str) -> bool {
+    words_lower(s)
+        .last()
+        .is_some_and(|w| COMPANY_SUFFIXES.contains(&w.as_str()))
+}
 
 /// Cleans the authors a page gave: a leading "By" and bullet, a date and an agency role glued
 /// on are cut; all-capital names are title-cased (`NICOLE URBANOWICZ` → `Nicole Urbanowicz`);
-/// what is then not a name (a page control, a heading ending in `:`, a bare number) is
-/// dropped; duplicates (ignoring case) are dropped.
+/// what is then not a name (a page control, a heading ending in `:`, a bare number, a company
+/// and the one-word parts of its address after it) is dropped; duplicates (ignoring case) are
+/// dropped.
 pub fn tidy_authors(authors: &mut Vec<String>) {
     let mut out: Vec<String> = Vec::new();
+    let mut after_company = false;
     for a in authors.drain(..) {
+        if after_company && a.split_whitespace().nth(1).is_none() {
+            continue; // `Süddeutsche.de GmbH, Munich, Germany`
+        }
+        if is_company(&a) {
+            after_company = true;
+            continue;
+        }
         let t = a.trim_start_matches(|c: char| !c.is_alphanumeric());
         let t = ["by ", "by: ", "von ", "por ", "par "]
             .iter()
@@ -517,17 +547,36 @@ const WIRE_FLAGS: &[&str] = &[
 static CLOCK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b\d{1,2}:\d{2}\b").expect("clock regex"));
 
-/// Drops a source that cannot be an outlet or agency: a clock time, a wire flag, an address
-/// (an `@`, more than six words). Digits alone are fine (`BR24`, `20 Minuten`, `9News`).
+/// Country codes that stand in a dateline's parentheses where an agency's name would
+/// (`LONDON (UK) -`).
+const COUNTRY_CODES: &[&str] = &["uk", "u.k.", "us", "u.s.", "usa", "eu", "uae"];
+
+/// Drops a source that cannot be an outlet or agency: a clock time, a wire flag, a country
+/// code, an address (an `@`, more than six words); cuts a company's legal form (`Ltd.`,
+/// `Inc.`). Digits alone are fine (`BR24`, `20 Minuten`, `9News`).
 pub fn tidy_source(source: &mut Option<String>) {
     let bad = source.as_deref().is_some_and(|s| {
         CLOCK.is_match(s)
             || s.contains('@')
             || s.split_whitespace().count() > 6
             || WIRE_FLAGS.iter().any(|f| s.eq_ignore_ascii_case(f))
+            || COUNTRY_CODES.iter().any(|c| s.eq_ignore_ascii_case(c))
     });
     if bad {
         *source = None;
+    }
+    // A company's legal form is no part of the outlet's name (`Contactmusic.com Ltd.`).
+    if let Some(s) = source.as_mut()
+        && is_company(s)
+    {
+        let name = s
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .trim_end_matches(char::is_alphanumeric)
+            .trim_end_matches([' ', ',', '.']);
+        *s = name.to_string();
+        if s.is_empty() {
+            *source = None;
+        }
     }
 }
 
@@ -700,6 +749,15 @@ mod tests {
                 None,
             ),
             ("press@example.org", None),
+            ("UK", None),
+            ("U.S.", None),
+            ("UKTV", Some("UKTV")),
+            ("Contactmusic.com Ltd.", Some("Contactmusic.com")),
+            (
+                "Example Broadcasting Systems, Inc.",
+                Some("Example Broadcasting Systems"),
+            ),
+            ("Inc.", None),
             ("BR24", Some("BR24")),
             ("20 Minuten", Some("20 Minuten")),
             ("Reuters", Some("Reuters")),
@@ -732,6 +790,12 @@ mod tests {
             "Sr. Designer: Seth Van Booven",
             "The Associated Press",
             "Le Figaro et AFP",
+            "By",
+            "Administrator",
+            "Bsoft Nepal Pvt. Ltd",
+            "Example Media, Inc.",
+            "Munich",
+            "Ann Lee",
         ]
         .map(String::from)
         .to_vec();
@@ -753,6 +817,7 @@ mod tests {
                 "Seth Van Booven",
                 "The Associated Press",
                 "Le Figaro et AFP",
+                "Ann Lee",
             ]
         );
     }
