@@ -91,6 +91,9 @@ pub struct Member {
     /// its group's representative and the story's center group's, or for a member of the
     /// center's group, how the canonical's group joined).
     pub link: Option<crate::story::Link>,
+    /// The member's title is a site or section name (carried by many otherwise unrelated
+    /// documents), so it is printed as unknown.
+    pub site_title: bool,
 }
 
 /// A story: its canonical member and merged fields. Plain data for the output stage.
@@ -105,6 +108,15 @@ pub struct Story {
     pub updated: Option<Timestamp>,
     pub source: Option<String>,
     pub authors: Vec<String>,
+}
+
+impl Member {
+    /// The member's own title as printed: none when it is a site or section name.
+    pub fn title<'a>(&self, article: &'a Article) -> Option<&'a str> {
+        (!self.site_title)
+            .then_some(article.header.title.as_deref())
+            .flatten()
+    }
 }
 
 impl Story {
@@ -263,6 +275,7 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                     jaccard: 1.0,
                     relation: Relation::Canonical,
                     link: None,
+                    site_title: titles.headline(d).is_none(),
                 };
             }
             let (jaccard, containment) = similarity(&shingles[d as usize], canon_set);
@@ -281,6 +294,7 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                 jaccard,
                 relation,
                 link,
+                site_title: titles.headline(d).is_none(),
             }
         })
         .collect();
@@ -673,6 +687,11 @@ mod tests {
             Some("Harbour reopens after the storm")
         );
         assert_eq!(stories[1].title, None, "only a site name: no title");
+        // A member's own title is printed as unknown when it is a site name.
+        let flags = |s: &Story| s.members.iter().map(|m| m.site_title).collect::<Vec<_>>();
+        assert_eq!(flags(&stories[0]), [true, false, false]);
+        assert_eq!(flags(&stories[1]), [true]);
+        assert_eq!(flags(&stories[2]), [false, false]);
         assert_eq!(stories[2].canonical, 4);
         assert_eq!(
             stories[2].title.as_deref(),

@@ -156,7 +156,7 @@ pub fn record<'a>(story: &'a Story, articles: &'a [Article], no_text: bool) -> S
                     similarity: round4(m.similarity),
                     jaccard: round4(m.jaccard),
                     date: a.header.date().or(a.header.fetched),
-                    title: a.header.title.as_deref(),
+                    title: m.title(a),
                     relation: m.relation.name(),
                     evidence: m.link.as_ref().map(EvidenceRecord::new),
                 }
@@ -246,7 +246,7 @@ pub const TABLE_COLUMNS: [&str; 8] = [
 ];
 
 /// Writes the flat member table: a header row, then one row per member, stories in order. An
-/// unknown value is an empty field; `title` is the member's own.
+/// unknown value is an empty field; `title` is the member's own (empty when it is a site name).
 fn write_member_table<W: Write + ?Sized>(
     out: &mut W,
     stories: &[Story],
@@ -271,7 +271,7 @@ fn write_member_table<W: Write + ?Sized>(
                 } else {
                     "false"
                 },
-                a.header.title.as_deref().unwrap_or(""),
+                m.title(a).unwrap_or(""),
                 &a.header
                     .date()
                     .or(a.header.fetched)

@@ -104,6 +104,7 @@ mod tests {
                     jaccard: 1.0,
                     relation: Relation::Copy,
                     link: None,
+                    site_title: false,
                 })
                 .collect(),
             title: None,
