@@ -393,6 +393,54 @@ pub fn looks_like_headline(line: &str) -> bool {
             .is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '\'')
 }
 
+/// Words of four letters or more, lower-cased: what a headline shares with its story's start.
+fn long_words(text: &str) -> HashSet<String> {
+    words_lower(text)
+        .filter(|w| w.chars().count() >= 4)
+        .collect()
+}
+
+/// Words of the story's start that a short title is checked against.
+const LEDE_WORDS: usize = 150;
+
+/// A page title of one or two words that shares no word with the start of the story is a
+/// site's or section's name (`Ottawa Recorder`, `Advertiser links`, `Entertainment`), not a
+/// headline: it is dropped. (Longer titles are judged corpus-wide, by how many unrelated
+/// documents carry them.) Latin-script titles only, whose words are found by spaces.
+pub fn drop_short_site_title(lines: &[String], header: &mut Header) {
+    let Some(title) = header.title.as_deref() else {
+        return;
+    };
+    let latin = title
+        .chars()
+        .all(|c| !c.is_alphabetic() || (c as u32) < 0x250);
+    if !latin || title.split_whitespace().nth(2).is_some() {
+        return;
+    }
+    let mut lede = String::new();
+    let mut n = 0;
+    for line in lines {
+        if n >= LEDE_WORDS {
+            break;
+        }
+        lede.push_str(line);
+        lede.push(' ');
+        n += line.split_whitespace().count();
+    }
+    // A word is found when a word of the lede holds it, or it holds one of five letters or more
+    // (compounds: `Batteriespeicher` and `Speicher`).
+    let lede_words = long_words(&lede);
+    let found = |w: &String| {
+        lede_words
+            .iter()
+            .any(|l| l.contains(w.as_str()) || (l.chars().count() >= 5 && w.contains(l.as_str())))
+    };
+    let title_words = long_words(title);
+    if n > 0 && !title_words.is_empty() && !title_words.iter().any(found) {
+        header.title = None;
+    }
+}
+
 /// A date glued to or written after a name (`Associated PressDecember 29, 2006`,
 /// `Wednesday, January 17, 2007`): everything from it on is cut.
 static AUTHOR_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -922,6 +970,37 @@ mod tests {
         assert_eq!(body.len(), 15, "{body:?}");
         assert_eq!(body.last().map(String::as_str), Some(story));
         assert!(body[..14].iter().all(|l| l.starts_with("Paragraph")));
+    }
+
+    #[test]
+    fn a_short_title_sharing_no_word_with_the_lede_is_a_site_name() {
+        let lede = [
+            "The harbour reopened on Tuesday after the storm had closed it for a week.",
+            "Battery storage kept the harbour lights on, the harbour master said.",
+        ]
+        .map(String::from);
+        for (title, kept) in [
+            ("Ottawa Recorder", false),
+            ("Advertiser links", false),
+            ("Harbour reopens", true),
+            ("Storage", true),
+            ("Harbourmaster", true),
+            ("Ottawa Recorder Online", true),
+            ("港湾", true),
+        ] {
+            let mut h = Header {
+                title: Some(title.into()),
+                ..Header::default()
+            };
+            drop_short_site_title(&lede, &mut h);
+            assert_eq!(h.title.is_some(), kept, "{title}");
+        }
+        let mut h = Header {
+            title: Some("Ottawa Recorder".into()),
+            ..Header::default()
+        };
+        drop_short_site_title(&[], &mut h);
+        assert!(h.title.is_some(), "no text to judge by");
     }
 
     #[test]

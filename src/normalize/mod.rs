@@ -169,7 +169,9 @@ pub fn normalize_with(path: &str, text: &str, opts: &Options) -> Article {
         let lines = header::extract(lines, &mut header);
         match opts.edges {
             Some(model) if format == Format::Html => {
-                header::take_leading(edges::trim(lines, &model), &mut header)
+                let lines = header::take_leading(edges::trim(lines, &model), &mut header);
+                header::drop_short_site_title(&lines, &mut header);
+                lines
             }
             _ => lines,
         }
