@@ -3,10 +3,13 @@
 //! The default rule picks the version that covers most of the story with the least chrome.
 //! Coverage is how many of a version's shingles also occur in another member (so text unique to
 //! one page, such as its chrome, does not count). Of the fullest version's near-duplicates that
-//! carry the same text ([`SAME_TEXT_CONTAINMENT`]) and cover within [`COVERAGE_SLACK`] as much,
-//! when there are three or more, the one with the least text of its own (shingles no other
-//! member holds, and those of its site template paragraphs) wins; ties broken by coverage, the
-//! latest date, then by path. `longest`, `latest` and `earliest` are the alternatives.
+//! carry the same text ([`SAME_TEXT_CONTAINMENT`]), when there are three or more, those within
+//! [`COVERAGE_SLACK`] of the most story text compete, and the one with the least text of its
+//! own (not the story's text, and its site template paragraphs) wins; ties broken by the story
+//! text, coverage, the latest date, then by path. A story's text is what its versions share:
+//! in a story of more than eight, what a quarter of its first [`STORY_TEXT_SAMPLE`] members
+//! hold, so that chrome a few pages share is not. `longest`, `latest` and `earliest` are the
+//! alternatives.
 
 use std::collections::{HashMap, HashSet};
 
@@ -224,38 +227,52 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
         })
         .unwrap_or(0);
     // Coverage: of the near-duplicates of the fullest version (its version group) that carry
-    // the same text (`SAME_TEXT_CONTAINMENT`) and cover within `COVERAGE_SLACK` as much, the one
-    // with the least text of its own or its site's (shingles no other member holds, and those
-    // of its site template paragraphs: a repost's ads, a site's teasers and notices). Only among
-    // three or more: of two near-duplicates, one's own text is as likely the story the other was
-    // trimmed of as its chrome. An outlet's edit (paragraphs added or dropped) and a version
-    // joined by story evidence are no candidates: their own text is mostly story.
+    // the same text (`SAME_TEXT_CONTAINMENT`) and hold within `COVERAGE_SLACK` as much of the
+    // story's text (`StoryText`), the one with the least text of its own or its site's
+    // (shingles that are not the story's text, and those of its site template paragraphs: a
+    // repost's ads, a site's teasers and notices). Only among three or more: of two
+    // near-duplicates, one's own text is as likely the story the other was trimmed of as its
+    // chrome. An outlet's edit (paragraphs added or dropped) and a version joined by story
+    // evidence are no candidates: their own text is mostly story.
     let near: Vec<usize> = (0..group.len())
         .filter(|&i| version[i] == version[fullest])
         .collect();
     let canonical_pos = if rule == CanonicalRule::Coverage && near.len() >= 3 {
-        let floor = coverage[fullest] as f64 * (1.0 - COVERAGE_SLACK);
-        let own = |i: usize| {
-            let d = group[i] as usize;
-            let full = full_sizes.get(d).map_or(shingles[d].len(), |&n| n as usize);
-            full.saturating_sub(coverage[i])
-        };
+        // Up to eight members, the story's text is what two members hold: the coverage.
+        let story_text = (group.len() > 8).then(|| StoryText::of(group, shingles));
+        let held: Vec<(usize, usize)> = near
+            .into_iter()
+            .map(|i| {
+                let held = story_text
+                    .as_ref()
+                    .map_or(coverage[i], |t| t.held(&shingles[group[i] as usize]));
+                (i, held)
+            })
+            .collect();
+        let most = held.iter().map(|&(_, h)| h).max().unwrap_or(0);
+        let floor = most as f64 * (1.0 - COVERAGE_SLACK);
         let fullest_set = &shingles[group[fullest] as usize];
         let same_text = |i: usize| {
             let (_, containment) = similarity(&shingles[group[i] as usize], fullest_set);
             containment >= SAME_TEXT_CONTAINMENT
         };
-        near.into_iter()
-            .filter(|&i| coverage[i] as f64 >= floor && same_text(i))
-            .max_by(|&x, &y| {
+        let own = |i: usize, held: usize| {
+            let d = group[i] as usize;
+            let full = full_sizes.get(d).map_or(shingles[d].len(), |&n| n as usize);
+            full.saturating_sub(held)
+        };
+        held.into_iter()
+            .filter(|&(i, h)| h as f64 >= floor && (i == fullest || same_text(i)))
+            .map(|(i, h)| (i, h, own(i, h)))
+            .max_by(|&(x, hx, ox), &(y, hy, oy)| {
                 let ((cx, _, dx), (cy, _, dy)) = (score(x), score(y));
-                own(y)
-                    .cmp(&own(x))
+                oy.cmp(&ox)
+                    .then(hx.cmp(&hy))
                     .then(cx.cmp(&cy))
                     .then(dx.cmp(&dy))
                     .then_with(|| by_path(x, y))
             })
-            .unwrap_or(fullest)
+            .map_or(fullest, |(i, ..)| i)
     } else {
         fullest
     };
@@ -468,6 +485,41 @@ pub fn body_hash(body: &str) -> u64 {
     xxh3_64(body.as_bytes())
 }
 
+/// Members of a story sampled to tell its text from the chrome some of its pages share.
+pub const STORY_TEXT_SAMPLE: usize = 32;
+
+/// The text a story's versions carry in common: the shingles held by at least a quarter (and
+/// two) of its first [`STORY_TEXT_SAMPLE`] members. Chrome that a few pages share (one ad
+/// network's blurbs, one content system's comment rules) is not, though another member holds it.
+struct StoryText {
+    /// Sorted shingles of the story's text.
+    held: Vec<Shingle>,
+}
+
+impl StoryText {
+    fn of(group: &[u32], shingles: &[Vec<Shingle>]) -> StoryText {
+        let sample = &group[..group.len().min(STORY_TEXT_SAMPLE)];
+        let needed = sample.len().div_ceil(4).max(2);
+        let mut all: Vec<Shingle> = sample
+            .iter()
+            .flat_map(|&d| shingles[d as usize].iter().copied())
+            .collect();
+        // A stable sort merges the members' sorted runs (see `verify::shared_coverage`).
+        all.sort();
+        let held = all
+            .chunk_by(|a, b| a == b)
+            .filter(|run| run.len() >= needed)
+            .map(|run| run[0])
+            .collect();
+        StoryText { held }
+    }
+
+    /// How many of `set` (sorted) are the story's text.
+    fn held(&self, set: &[Shingle]) -> usize {
+        crate::shingle::intersection_size(set, &self.held)
+    }
+}
+
 /// A stable story id: XXH3-64 of the sorted XXH3-64 hashes of the members' normalized bodies,
 /// as 16 hex digits. It does not depend on paths, argument order or thread count.
 pub fn story_id(group: &[u32], body_hashes: &[u64]) -> String {
@@ -616,6 +668,19 @@ mod tests {
         let docs = [a, e, c, story];
         assert_eq!(canonical_of_groups(&docs, &[], &[0, 0, 0, 1]), 0);
         assert_eq!(canonical_of_groups(&docs, &[], &[0, 0, 0, 0]), 3);
+    }
+
+    #[test]
+    fn chrome_that_a_few_pages_share_is_not_the_storys_text() {
+        let story = run(1, 41);
+        // a and b: the story under one ad network's blurbs, which both carry (so each covers
+        // more than the others); c to l: the story with a caption of their own.
+        let ads = [story.clone(), run(100, 120)].concat();
+        let mut docs = vec![ads.clone(), ads];
+        docs.extend((0..10).map(|i| [story.clone(), vec![200 + i]].concat()));
+        assert_eq!(canonical_of(&docs, &[]), 2);
+        // Of eight versions or fewer, text two of them share is the story's.
+        assert_eq!(canonical_of(&docs[..8], &[]), 0);
     }
 
     fn titled(path: &str, title: &str) -> Article {
