@@ -17,7 +17,7 @@ static DATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static BYLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i:by)\s+(\S.{1,150})$").expect("byline regex"));
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i)(updated|last updated|published|first published|posted|modified|stand|aktualisiert|veröffentlicht|publiziert|erschienen|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|publisert|oppdatert|sist oppdatert|publicerad|uppdaterad|publikacja|aktualizacja)(?:\s+(?:on|at|am|um|le|el|il|den|dnia))?\s*:?\s+(.{4,80})$")
+    Regex::new(r"^(?i)(updated|last updated|last modified|published|first published|posted|modified|stand|aktualisiert|veröffentlicht|publiziert|erschienen|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|publisert|oppdatert|sist oppdatert|publicerad|uppdaterad|publikacja|aktualizacja)(?:\s+(?:on|at|am|um|le|el|il|den|dnia))?\s*:?\s+(.{4,80})$")
         .expect("stamp regex")
 });
 static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -1016,6 +1016,10 @@ mod tests {
         let body = extract(lines.iter().map(|l| l.to_string()).collect(), &mut h);
         assert_eq!(body, [story]);
         assert_eq!(h.authors, ["ANN LEE"]);
+        assert!(matches!(
+            classify("Last modified on Wednesday, January 17, 2007 6:39 PM MST"),
+            Some(HeaderLine::Stamp { updated: true, .. })
+        ));
         for (line, credit) in [
             ("AP Sports Writer", true),
             ("Staff Writer", true),
