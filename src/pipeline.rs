@@ -188,7 +188,7 @@ pub struct Prepared {
     pub dropped: Dropped,
     /// Sorted, deduplicated shingle hashes per article.
     pub shingles: Vec<Vec<Shingle>>,
-    /// Each article's number of shingles before its template paragraphs' were taken out.
+    /// Each article's number of shingles before those of its template paragraphs were taken out.
     pub full_sizes: Vec<u32>,
     /// Story evidence per article (headline, lede, quotations, terms, dateline place).
     pub evidence: Vec<Evidence>,
