@@ -234,10 +234,13 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
     // near-duplicates, one's own text is as likely the story the other was trimmed of as its
     // chrome. An outlet's edit (paragraphs added or dropped) and a version joined by story
     // evidence are no candidates: their own text is mostly story.
-    let near: Vec<usize> = (0..group.len())
-        .filter(|&i| version[i] == version[fullest])
-        .collect();
-    let canonical_pos = if rule == CanonicalRule::Coverage && near.len() >= 3 {
+    let near: Vec<usize> = match rule {
+        CanonicalRule::Coverage => (0..group.len())
+            .filter(|&i| version[i] == version[fullest])
+            .collect(),
+        _ => Vec::new(),
+    };
+    let canonical_pos = if near.len() >= 3 {
         // Up to eight members, the story's text is what two members hold: the coverage.
         let story_text = (group.len() > 8).then(|| StoryText::of(group, shingles));
         let held: Vec<(usize, usize)> = near
@@ -500,18 +503,9 @@ impl StoryText {
     fn of(group: &[u32], shingles: &[Vec<Shingle>]) -> StoryText {
         let sample = &group[..group.len().min(STORY_TEXT_SAMPLE)];
         let needed = sample.len().div_ceil(4).max(2);
-        let mut all: Vec<Shingle> = sample
-            .iter()
-            .flat_map(|&d| shingles[d as usize].iter().copied())
-            .collect();
-        // A stable sort merges the members' sorted runs (see `verify::shared_coverage`).
-        all.sort();
-        let held = all
-            .chunk_by(|a, b| a == b)
-            .filter(|run| run.len() >= needed)
-            .map(|run| run[0])
-            .collect();
-        StoryText { held }
+        StoryText {
+            held: crate::verify::held_by(sample, shingles, needed),
+        }
     }
 
     /// How many of `set` (sorted) are the story's text.

@@ -61,7 +61,15 @@ pub fn shared_coverage(group: &[u32], shingles: &[Vec<Shingle>]) -> Vec<usize> {
         let n = intersection_size(&shingles[*a as usize], &shingles[*b as usize]);
         return vec![n, n];
     }
-    // Shingles found in two members or more: sort all, keep the repeated ones.
+    let shared = held_by(group, shingles, 2);
+    group
+        .iter()
+        .map(|&d| intersection_size(&shingles[d as usize], &shared))
+        .collect()
+}
+
+/// The shingles that at least `needed` members of `group` hold, sorted.
+pub fn held_by(group: &[u32], shingles: &[Vec<Shingle>], needed: usize) -> Vec<Shingle> {
     // Sized once and filled by copies: a collected `flat_map` grows by reallocation.
     let mut all: Vec<Shingle> =
         Vec::with_capacity(group.iter().map(|&d| shingles[d as usize].len()).sum());
@@ -71,14 +79,9 @@ pub fn shared_coverage(group: &[u32], shingles: &[Vec<Shingle>]) -> Vec<usize> {
     // A stable sort: it finds the members' sorted runs and merges them (a third faster than an
     // unstable sort on groups of six generated articles).
     all.sort();
-    let shared: Vec<Shingle> = all
-        .chunk_by(|x, y| x == y)
-        .filter(|run| run.len() > 1)
+    all.chunk_by(|x, y| x == y)
+        .filter(|run| run.len() >= needed)
         .map(|run| run[0])
-        .collect();
-    group
-        .iter()
-        .map(|&d| intersection_size(&shingles[d as usize], &shared))
         .collect()
 }
 
@@ -112,6 +115,9 @@ mod tests {
         ];
         assert_eq!(shared_coverage(&[0, 1, 2], &sets), [3, 5, 2]);
         assert_eq!(shared_coverage(&[2], &sets), [5]);
+        assert_eq!(held_by(&[0, 1, 2], &sets, 2), [1, 2, 3, 4, 5]);
+        assert_eq!(held_by(&[0, 1, 2], &sets, 3), Vec::<Shingle>::new());
+        assert_eq!(held_by(&[1, 2], &sets, 2), [4, 5]);
     }
 
     #[test]

@@ -167,14 +167,16 @@ pub fn normalize_with(path: &str, text: &str, opts: &Options) -> Article {
         };
         let lines = chrome::remove_keeping(chrome::cut_tail(lines), &subheads);
         let lines = header::extract(lines, &mut header);
-        match opts.edges {
+        let lines = match opts.edges {
             Some(model) if format == Format::Html => {
-                let lines = header::take_leading(edges::trim(lines, &model), &mut header);
-                header::drop_short_site_title(&lines, &mut header);
-                lines
+                header::take_leading(edges::trim(lines, &model), &mut header)
             }
             _ => lines,
+        };
+        if format == Format::Html {
+            header::drop_short_site_title(&lines, &mut header);
         }
+        lines
     });
     header::tidy_authors(&mut header.authors);
     header::tidy_source(&mut header.source);

@@ -489,9 +489,22 @@ fn stories(
         local_pairs,
     );
     // Template paragraphs included, as the read stage counts them before the templates stage.
+    // Only the canonical choice among three versions or more reads them: the others keep their
+    // stripped count, and their texts are not shingled again.
+    let mut in_large_story = vec![false; articles.len()];
+    for g in merged.groups.iter().filter(|g| g.members.len() >= 3) {
+        for &d in &g.members {
+            in_large_story[d as usize] = true;
+        }
+    }
     let full_sizes: Vec<u32> = articles
         .par_iter()
-        .map(|a| {
+        .zip(&shingles)
+        .zip(&in_large_story)
+        .map(|((a, stripped), &large)| {
+            if !large {
+                return stripped.len() as u32;
+            }
             let text = pipeline::compared_text(a);
             shingle::shingles_and_paragraphs(&text, cfg.shingle_k)
                 .0
