@@ -100,6 +100,14 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
     let mut seen_content = 0;
     for i in 0..lines.len() {
         let line = std::mem::take(&mut lines[i]);
+        if !in_header && i < HEADER_ZONE && before_byline(&body) && is_byline(&line) {
+            // The byline comes before the story: what the body holds so far is a kicker, a
+            // deck or a notice above it (`There is a more recent version of this article.`).
+            body.clear();
+            take_header_line(&line, header, 0);
+            in_header = true;
+            continue;
+        }
         if !in_header || i >= HEADER_ZONE {
             in_header = false;
             // Past the header zone, a line that is only a date or a publication stamp is the
@@ -146,10 +154,35 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
     body
 }
 
+/// Lines above a byline that can only be a page's header: at most [`MAX_ABOVE_BYLINE`] lines,
+/// none of them a long paragraph.
+fn before_byline(body: &[String]) -> bool {
+    !body.is_empty()
+        && body.len() <= MAX_ABOVE_BYLINE
+        && body
+            .iter()
+            .all(|l| l.split_whitespace().nth(MAX_WORDS_ABOVE_BYLINE).is_none())
+}
+
+/// How many lines of kicker, deck or notice may stand above a byline, and how many words each.
+const MAX_ABOVE_BYLINE: usize = 2;
+const MAX_WORDS_ABOVE_BYLINE: usize = 30;
+
+fn is_byline(line: &str) -> bool {
+    matches!(classify(line), Some(HeaderLine::Byline { .. }))
+}
+
 /// Takes the header lines that open `lines` (bylines, stamps, credit lines, wire advisories),
 /// recording them as [`extract`] does. For a body whose chrome above these lines was trimmed
 /// after [`extract`] ran (by the edge model): its header zone ended at that chrome.
 pub fn take_leading(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
+    // A kicker, deck or notice above a byline goes with it, as in [`extract`].
+    if let Some(k) = (1..=MAX_ABOVE_BYLINE.min(lines.len().saturating_sub(1)))
+        .find(|&k| is_byline(&lines[k]))
+        .filter(|&k| before_byline(&lines[..k]))
+    {
+        lines.drain(..k);
+    }
     let mut n = 0;
     while n < HEADER_ZONE.min(lines.len()) && take_header_line(&lines[n], header, 0) {
         n += 1;
@@ -949,6 +982,50 @@ mod tests {
                 "By the end of the week, more had died."
             ]
         );
+    }
+
+    #[test]
+    fn lines_above_a_byline_are_the_pages_header() {
+        let text = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // A notice and a photo caption above the byline go; the stamp under it is taken.
+        let mut h = Header::default();
+        let body = extract(
+            text(&[
+                "There is a more recent version of this article. View article history.",
+                "Harbour workers clear debris on the quay in Portsmouth, Monday, Jan. 8, 2007.",
+                "By JANE DOE, The Associated Press",
+                "Jan 25, 2007",
+                "The harbour reopened on Tuesday after the storm had closed it for a week.",
+            ]),
+            &mut h,
+        );
+        assert_eq!(h.authors, ["JANE DOE"]);
+        assert_eq!(h.source.as_deref(), Some("The Associated Press"));
+        assert!(h.published.is_some());
+        assert_eq!(
+            body,
+            ["The harbour reopened on Tuesday after the storm had closed it for a week."]
+        );
+        // A paragraph of the story above a "By …" line is story: both stay.
+        let story = text(&[
+            "The harbour reopened on Tuesday after the storm had closed it for a week, and \
+             the first ferries left within the hour, carrying the passengers who had waited \
+             in the town's hotels since the weekend for the crossing to the island.",
+            "By John Smith",
+            "More ferries are due on Wednesday.",
+        ]);
+        let mut h = Header::default();
+        assert_eq!(extract(story.clone(), &mut h), story);
+        assert!(h.authors.is_empty());
+        // Three lines above it are more than a header holds.
+        let three = text(&[
+            "The harbour reopened on Tuesday.",
+            "The ferries left within the hour.",
+            "The town was relieved.",
+            "By John Smith",
+        ]);
+        let mut h = Header::default();
+        assert_eq!(extract(three.clone(), &mut h), three);
     }
 
     #[test]
