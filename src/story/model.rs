@@ -20,17 +20,19 @@ pub struct Model {
 
 /// Fitted by `cargo run --release --example fit_story_model` on spotsigs-dev, ecbplus
 /// (`../shared/corpora`) and a generated corpus of seed 7 (see that example): L2 penalty 3 and
-/// threshold 0.8, with stories merged by average linkage at [`MERGE_FLOOR`], chosen by 5-fold
+/// threshold 0.5, with stories merged by average linkage at [`MERGE_FLOOR`], chosen by 5-fold
 /// cross-validation grouped by story as the setting with the best mean pair F1 (spotsigs-dev
-/// 0.9896, generated 0.9933) among those joining no pair across ecbplus events and no two
-/// stories of the hand-written fixtures. In the order of [`FEATURE_NAMES`].
+/// 0.9964, generated 0.9912) among those joining no pair across ecbplus events and no two
+/// stories of the hand-written fixtures. In the order of [`FEATURE_NAMES`]. Refitted on
+/// 2026-12-07 after bylines and the lines above them left the bodies (the previous setting,
+/// penalty 3 and threshold 0.8, cross-validated 0.9888 and 0.9920 on the new bodies).
 pub const WEIGHTS: [f64; FEATURES] = [
-    -5.1776, 11.8565, 6.1805, -0.2328, -0.6389, 2.1378, 1.2526, 7.9597, -6.5973, 6.3185, 3.0942,
-    2.3726, 3.4018,
+    -5.2560, 10.5139, 5.6968, 2.1952, -0.8217, 3.2111, 1.0754, 6.2284, -6.3127, 5.2006, 2.7155,
+    -0.4556, 3.1461,
 ];
 
 /// The decision threshold, chosen with the weights.
-pub const THRESHOLD: f64 = 0.8;
+pub const THRESHOLD: f64 = 0.5;
 
 /// The merge floor of average linkage between stories. Cross-validated (the fitting
 /// example's `--merge-floor`), 0.4, 0.5 and 0.6 chose the same setting with the same figures;
