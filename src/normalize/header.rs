@@ -165,8 +165,8 @@ fn before_byline(body: &[String]) -> bool {
 }
 
 /// How many lines of kicker, deck or notice may stand above a byline, and how many words each.
-const MAX_ABOVE_BYLINE: usize = 2;
-const MAX_WORDS_ABOVE_BYLINE: usize = 30;
+const MAX_ABOVE_BYLINE: usize = 3;
+const MAX_WORDS_ABOVE_BYLINE: usize = 60;
 
 fn is_byline(line: &str) -> bool {
     matches!(classify(line), Some(HeaderLine::Byline { .. }))
@@ -1010,22 +1010,26 @@ mod tests {
         let story = text(&[
             "The harbour reopened on Tuesday after the storm had closed it for a week, and \
              the first ferries left within the hour, carrying the passengers who had waited \
-             in the town's hotels since the weekend for the crossing to the island.",
+             in the town's hotels since the weekend for the crossing to the island, where \
+             the council had set up shelters in the school, the church hall and the old \
+             cinema, and where volunteers had handed out food and blankets to the families \
+             whose houses by the water were flooded.",
             "By John Smith",
             "More ferries are due on Wednesday.",
         ]);
         let mut h = Header::default();
         assert_eq!(extract(story.clone(), &mut h), story);
         assert!(h.authors.is_empty());
-        // Three lines above it are more than a header holds.
-        let three = text(&[
+        // Four lines above it are more than a header holds.
+        let four = text(&[
             "The harbour reopened on Tuesday.",
             "The ferries left within the hour.",
             "The town was relieved.",
+            "The mayor thanked the crews.",
             "By John Smith",
         ]);
         let mut h = Header::default();
-        assert_eq!(extract(three.clone(), &mut h), three);
+        assert_eq!(extract(four.clone(), &mut h), four);
     }
 
     #[test]
