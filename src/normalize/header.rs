@@ -17,7 +17,7 @@ static DATE_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 static BYLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?i:by)\s+(\S.{1,150})$").expect("byline regex"));
 static STAMP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i)(updated|last updated|last modified|published|first published|posted|modified|stand|aktualisiert|veröffentlicht|publiziert|erschienen|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|publisert|oppdatert|sist oppdatert|publicerad|uppdaterad|publikacja|aktualizacja)(?:\s+(?:on|at|am|um|le|el|il|den|dnia))?\s*:?\s+(.{4,80})$")
+    Regex::new(r"^(?i)(?:(?:story|article|page)\s+)?(updated|last updated|last modified|published|first published|posted|modified|stand|aktualisiert|veröffentlicht|publiziert|erschienen|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|publisert|oppdatert|sist oppdatert|publicerad|uppdaterad|publikacja|aktualizacja)(?:\s+(?:on|at|am|um|le|el|il|den|dnia))?(?:\s+[\w.-]+\.[a-z]{2,4}\s+on)?\s*:?\s+(.{4,80})$")
         .expect("stamp regex")
 });
 static READING_TIME: LazyLock<Regex> = LazyLock::new(|| {
@@ -1030,6 +1030,30 @@ mod tests {
         ]);
         let mut h = Header::default();
         assert_eq!(extract(four.clone(), &mut h), four);
+    }
+
+    #[test]
+    fn a_story_stamp_may_name_the_site() {
+        let mut h = Header::default();
+        let body = extract(
+            [
+                "Story published at example.com on Wednesday, January 17, 2007",
+                "Story last updated at 8:32 p.m. on Wednesday, January 17, 2007",
+                "The harbour reopened on Tuesday after the storm had closed it for a week.",
+            ]
+            .map(String::from)
+            .to_vec(),
+            &mut h,
+        );
+        assert_eq!(
+            h.published.map(|t| t.to_string()).as_deref(),
+            Some("2007-01-17")
+        );
+        assert_eq!(
+            h.updated.map(|t| t.to_string()).as_deref(),
+            Some("2007-01-17T20:32:00")
+        );
+        assert_eq!(body.len(), 1, "{body:?}");
     }
 
     #[test]
