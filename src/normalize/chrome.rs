@@ -1,11 +1,11 @@
 //! Site chrome inside one document: lines that are page furniture, not story.
 //!
-//! First the end of the story ([`cut_tail`]): a paywall line, or a closing heading such as
-//! "Most read" in the second half, ends the text. Then three rules ([`remove`]): a built-in list
-//! of chrome lines (exact, case-insensitive), a few patterns (`3 of 15`, `(8 Videos)`,
-//! `14 hours ago`, photo credits, share/cookie/subscribe prompts), and lines repeated within the
-//! document (three or more copies: all go; two copies: the second goes), except an HTML article's
-//! own subheads ([`remove_keeping`]). A data table's cells reach this as one line per row.
+//! First the end of the story ([`cut_tail`]): a paywall line, a closing heading such as
+//! "Most read" in the second half, or a rights notice with no paragraph after it ends the text.
+//! Then three rules ([`remove`]): a built-in list of chrome lines (exact, case-insensitive), a
+//! few patterns (`3 of 15`, `(8 Videos)`, `14 hours ago`, photo credits, share/cookie/subscribe
+//! prompts), and lines repeated within the document (three or more copies: all go; two copies:
+//! the second goes), except an HTML article's own subheads ([`remove_keeping`]). A data table's cells reach this as one line per row.
 //! Text that recurs across many unrelated documents is handled at corpus level (`template`).
 
 use std::collections::HashMap;
@@ -179,8 +179,10 @@ fn is_end_heading(line: &str) -> bool {
         )
 }
 
-/// Where the story ends: at a paywall line ([`PAYWALL`]), or at one of [`END_HEADINGS`] in the
-/// second half of the text. The rest is dropped; the first line always stays.
+/// Where the story ends: at a paywall line ([`PAYWALL`]), at one of [`END_HEADINGS`] in the
+/// second half of the text, or at the last rights notice (`… All Rights Reserved.`) when no line
+/// after it has [`MAX_WORDS_AFTER_NOTICE`] words. The rest is dropped; the first line always
+/// stays.
 pub fn cut_tail(mut lines: Vec<String>) -> Vec<String> {
     let half = lines.len() / 2;
     // Never at the first line: a text that would be left empty is kept whole.
@@ -190,7 +192,30 @@ pub fn cut_tail(mut lines: Vec<String>) -> Vec<String> {
     if let Some((i, _)) = end {
         lines.truncate(i);
     }
+    // A rights notice closes the article when nothing after it reads as its text (a photo
+    // credit's notice in the middle of an article is followed by paragraphs).
+    if let Some(i) = lines.iter().rposition(|l| is_rights_notice(l))
+        && i >= 1
+        && lines[i + 1..]
+            .iter()
+            .all(|l| l.split_whitespace().nth(MAX_WORDS_AFTER_NOTICE).is_none())
+    {
+        lines.truncate(i);
+    }
     lines
+}
+
+/// The longest line, in words, that may follow a rights notice the text ends at.
+const MAX_WORDS_AFTER_NOTICE: usize = 40;
+
+/// A publisher's rights notice (`(© MMVII, CBS Broadcasting Inc. All Rights Reserved.)`,
+/// `Copyright 2007 The Associated Press. All rights reserved.`).
+fn is_rights_notice(line: &str) -> bool {
+    line.len() <= 200
+        && line
+            .trim_end_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+            .ends_with("all rights reserved")
 }
 
 /// Labels that sometimes run into the first line of text (`Story highlights Control over …`).
@@ -378,6 +403,31 @@ mod tests {
         ] {
             assert_eq!(is_chrome(line), want, "{line}");
         }
+    }
+
+    #[test]
+    fn a_rights_notice_followed_by_no_paragraph_ends_the_text() {
+        let lines = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let story = "The harbour reopened on Tuesday after the storm had closed it for a week.";
+        let ads = lines(&[
+            story,
+            "(© MMVII, Example Broadcasting Inc. All Rights Reserved.)",
+            "SPONSORED LINKS",
+            "Low Refinance Rates in Springfield",
+            "www.example-rates.com",
+        ]);
+        assert_eq!(cut_tail(ads), [story]);
+        // A photo credit's notice between paragraphs is not the end.
+        let long = "The ferries left within the hour, carrying the passengers who had waited in \
+                    the town's hotels since the weekend for the crossing to the island, where \
+                    the council had set up shelters in the school, the church hall and the old \
+                    cinema for the families whose houses by the water were flooded.";
+        let credit = lines(&[
+            story,
+            "Copyright 2026 The Associated Press. All rights reserved",
+            long,
+        ]);
+        assert_eq!(cut_tail(credit.clone()), credit);
     }
 
     #[test]
