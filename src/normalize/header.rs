@@ -540,10 +540,11 @@ fn is_company(s: &str) -> bool {
 }
 
 /// Cleans the authors a page gave: a leading "By" and bullet, a date and an agency role glued
-/// on are cut; all-capital names are title-cased (`NICOLE URBANOWICZ` → `Nicole Urbanowicz`);
-/// what is then not a name (a page control, a heading ending in `:`, a bare number, a company
-/// and the one-word parts of its address after it) is dropped; duplicates (ignoring case) are
-/// dropped.
+/// on are cut; all-capital names are title-cased (`NICOLE URBANOWICZ` → `Nicole Urbanowicz`,
+/// `JEFFREY McMURRAY` → `Jeffrey McMurray`); what is then not a name (a page control, a heading
+/// ending in `:`, a bare number, a photo credit, a company and the one-word parts of its address
+/// after it, a capitalized single word after a name that is no outlet: `Tacoma`) is dropped;
+/// duplicates (ignoring case) are dropped.
 pub fn tidy_authors(authors: &mut Vec<String>) {
     let mut out: Vec<String> = Vec::new();
     let mut after_company = false;
@@ -594,8 +595,24 @@ pub fn tidy_authors(authors: &mut Vec<String>) {
         {
             continue;
         }
-        // Shouted names, not acronyms (`LBCI`): more than one word.
-        let t = if words > 1 && !t.chars().any(char::is_lowercase) {
+        // A place or an affiliation after a name (`By Gene Johnson, Tacoma, Washington`): one
+        // capitalized word that is no acronym, no address and no outlet's name.
+        if words == 1
+            && out
+                .last()
+                .is_some_and(|p| p.split_whitespace().nth(1).is_some())
+            && t.starts_with(char::is_uppercase)
+            && t.chars().skip(1).all(char::is_lowercase)
+            && !is_outlet(t)
+        {
+            continue;
+        }
+        // A photo credit is no byline (`AP Photo/Sang Tan`).
+        if words_lower(t).any(|w| w == "photo" || w == "photos") {
+            continue;
+        }
+        // Shouted names, not acronyms (`LBCI`): more than one word, mostly capitals.
+        let t = if words > 1 && shouted(t) {
             title_case(t)
         } else {
             t.to_string()
@@ -661,16 +678,27 @@ pub fn tidy_source(source: &mut Option<String>) {
     }
 }
 
-/// `NICOLE O'BRIEN-SMITH` → `Nicole O'Brien-Smith`.
+/// Whether a name is written in capitals: no lower-case letter, or a `Mc`/`Mac` prefix's alone
+/// (`JEFFREY McMURRAY`).
+fn shouted(s: &str) -> bool {
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    let lower = s.chars().filter(|c| c.is_lowercase()).count();
+    letters > 0 && lower * 10 <= letters
+}
+
+/// `NICOLE O'BRIEN-SMITH` → `Nicole O'Brien-Smith`; a word's own lower-case letters stay, and
+/// the capital after them (`McMURRAY` → `McMurray`).
 fn title_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut start = true;
+    let mut after_lower = false;
     for c in s.chars() {
-        if start {
+        if start || after_lower {
             out.extend(c.to_uppercase());
         } else {
             out.extend(c.to_lowercase());
         }
+        after_lower = c.is_lowercase();
         start = !c.is_alphabetic();
     }
     out
@@ -873,6 +901,11 @@ mod tests {
             "Le Figaro et AFP",
             "By",
             "Administrator",
+            "Gene Johnson",
+            "Tacoma",
+            "Reuters",
+            "AP Photo/SANG TAN",
+            "JEFFREY McMURRAY",
             "Bsoft Nepal Pvt. Ltd",
             "Example Media, Inc.",
             "Munich",
@@ -898,6 +931,9 @@ mod tests {
                 "Seth Van Booven",
                 "The Associated Press",
                 "Le Figaro et AFP",
+                "Gene Johnson",
+                "Reuters",
+                "Jeffrey McMurray",
                 "Ann Lee",
             ]
         );
