@@ -211,11 +211,12 @@ const MAX_WORDS_AFTER_NOTICE: usize = 40;
 /// A publisher's rights notice (`(© MMVII, CBS Broadcasting Inc. All Rights Reserved.)`,
 /// `Copyright 2007 The Associated Press. All rights reserved.`).
 fn is_rights_notice(line: &str) -> bool {
+    const MARK: &str = "all rights reserved";
+    let line = line.trim_end_matches(|c: char| !c.is_alphanumeric());
     line.len() <= 200
-        && line
-            .trim_end_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase()
-            .ends_with("all rights reserved")
+        && line.len() >= MARK.len()
+        && line.is_char_boundary(line.len() - MARK.len())
+        && line[line.len() - MARK.len()..].eq_ignore_ascii_case(MARK)
 }
 
 /// Labels that sometimes run into the first line of text (`Story highlights Control over …`).
