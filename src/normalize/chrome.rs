@@ -180,8 +180,8 @@ fn is_end_heading(line: &str) -> bool {
 }
 
 /// Where the story ends: at a paywall line ([`PAYWALL`]), at one of [`END_HEADINGS`] in the
-/// second half of the text, or at the last rights notice (`… All Rights Reserved.`) when no line
-/// after it has [`MAX_WORDS_AFTER_NOTICE`] words. The rest is dropped; the first line always
+/// second half of the text, or at the last rights notice (`… All Rights Reserved.`) when what
+/// follows it reads as lists ([`only_lists_after`]). The rest is dropped; the first line always
 /// stays.
 pub fn cut_tail(mut lines: Vec<String>) -> Vec<String> {
     let half = lines.len() / 2;
@@ -196,17 +196,32 @@ pub fn cut_tail(mut lines: Vec<String>) -> Vec<String> {
     // credit's notice in the middle of an article is followed by paragraphs).
     if let Some(i) = lines.iter().rposition(|l| is_rights_notice(l))
         && i >= 1
-        && lines[i + 1..]
-            .iter()
-            .all(|l| l.split_whitespace().nth(MAX_WORDS_AFTER_NOTICE).is_none())
+        && only_lists_after(&lines[i + 1..])
     {
         lines.truncate(i);
     }
     lines
 }
 
+/// Whether lines read as a page's lists rather than paragraphs: none of more than
+/// [`MAX_WORDS_AFTER_NOTICE`] words, and fewer than [`MEAN_WORDS_AFTER_NOTICE`] a line.
+fn only_lists_after(lines: &[String]) -> bool {
+    let mut words = 0;
+    for l in lines {
+        let n = l.split_whitespace().count();
+        if n > MAX_WORDS_AFTER_NOTICE {
+            return false;
+        }
+        words += n;
+    }
+    words < MEAN_WORDS_AFTER_NOTICE * lines.len().max(1)
+}
+
 /// The longest line, in words, that may follow a rights notice the text ends at.
 const MAX_WORDS_AFTER_NOTICE: usize = 40;
+/// The most words a line, on average, after a rights notice the text ends at (ads and link
+/// lists run to a few words a line; an article's paragraphs to twenty and more).
+const MEAN_WORDS_AFTER_NOTICE: usize = 15;
 
 /// A publisher's rights notice (`(© MMVII, CBS Broadcasting Inc. All Rights Reserved.)`,
 /// `Copyright 2007 The Associated Press. All rights reserved.`).
@@ -429,6 +444,17 @@ mod tests {
             long,
         ]);
         assert_eq!(cut_tail(credit.clone()), credit);
+        // Nor when the paragraphs after it are short ones.
+        let short = "The ferries left within the hour, carrying the passengers who had waited \
+                     in the town's hotels since the weekend for the crossing.";
+        let wire = lines(&[
+            story,
+            "Photo: Copyright 2007 The Associated Press. All rights reserved.",
+            short,
+            short,
+            short,
+        ]);
+        assert_eq!(cut_tail(wire.clone()), wire);
     }
 
     #[test]

@@ -74,6 +74,13 @@ const OUTLET_WORDS: &[&str] = &[
     "upi",
     "dpa",
     "chronicle",
+    "xinhua",
+    "yonhap",
+    "kyodo",
+    "ansa",
+    "efe",
+    "tass",
+    "interfax",
 ];
 /// Words that mark a byline part as a job title, not a name (`Staff Writer`).
 const ROLE_WORDS: &[&str] = &[
@@ -100,12 +107,21 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
     let mut seen_content = 0;
     for i in 0..lines.len() {
         let line = std::mem::take(&mut lines[i]);
-        if !in_header && i < HEADER_ZONE && before_byline(&body) && is_byline(&line) {
+        if !in_header
+            && i < HEADER_ZONE
+            && before_byline(&body)
+            && is_byline(&line)
+            && story_follows(&lines[i + 1..])
+        {
             // The byline comes before the story: what the body holds so far is a kicker, a
             // deck or a notice above it (`There is a more recent version of this article.`).
-            body.clear();
+            // Header lines among them (a stamp, a second byline) are recorded as they go.
+            for above in body.drain(..) {
+                take_header_line(&above, header, 0);
+            }
             take_header_line(&line, header, 0);
             in_header = true;
+            seen_content = 0;
             continue;
         }
         if !in_header || i >= HEADER_ZONE {
@@ -155,7 +171,7 @@ pub fn extract(mut lines: Vec<String>, header: &mut Header) -> Vec<String> {
 }
 
 /// Lines above a byline that can only be a page's header: at most [`MAX_ABOVE_BYLINE`] lines,
-/// none of them a long paragraph.
+/// none of them longer than [`MAX_WORDS_ABOVE_BYLINE`] words.
 fn before_byline(body: &[String]) -> bool {
     !body.is_empty()
         && body.len() <= MAX_ABOVE_BYLINE
@@ -164,12 +180,32 @@ fn before_byline(body: &[String]) -> bool {
             .all(|l| l.split_whitespace().nth(MAX_WORDS_ABOVE_BYLINE).is_none())
 }
 
-/// How many lines of kicker, deck or notice may stand above a byline, and how many words each.
+/// How many lines of kicker, deck or notice may stand above a byline, and the most words each.
 const MAX_ABOVE_BYLINE: usize = 3;
 const MAX_WORDS_ABOVE_BYLINE: usize = 60;
 
+/// A byline that opens a story, not a photographer's credit (`By John Smith, Staff
+/// Photographer`).
 fn is_byline(line: &str) -> bool {
-    matches!(classify(line), Some(HeaderLine::Byline { .. }))
+    let Some(HeaderLine::Byline { authors, .. }) = classify(line) else {
+        return false;
+    };
+    // `By The Numbers` is a subhead: a name does not open with an article.
+    !words_lower(line).any(|w| w.starts_with("photo"))
+        && authors
+            .iter()
+            .all(|a| !a.starts_with("The ") || is_outlet(a))
+}
+
+/// Whether the story starts after a byline: past header lines and chrome, one of the next
+/// three lines reads as running text (a dateline such as `LONDON` may stand before it). A
+/// byline closing a short story is followed by no such line.
+fn story_follows(rest: &[String]) -> bool {
+    rest.iter()
+        .take(HEADER_ZONE)
+        .filter(|l| !is_header_or_chrome(l))
+        .take(3)
+        .any(|l| looks_like_paragraph(l))
 }
 
 /// Takes the header lines that open `lines` (bylines, stamps, credit lines, wire advisories),
@@ -179,9 +215,11 @@ pub fn take_leading(mut lines: Vec<String>, header: &mut Header) -> Vec<String> 
     // A kicker, deck or notice above a byline goes with it, as in [`extract`].
     if let Some(k) = (1..=MAX_ABOVE_BYLINE.min(lines.len().saturating_sub(1)))
         .find(|&k| is_byline(&lines[k]))
-        .filter(|&k| before_byline(&lines[..k]))
+        .filter(|&k| before_byline(&lines[..k]) && story_follows(&lines[k + 1..]))
     {
-        lines.drain(..k);
+        for above in lines.drain(..k) {
+            take_header_line(&above, header, 0);
+        }
     }
     let mut n = 0;
     while n < HEADER_ZONE.min(lines.len()) && take_header_line(&lines[n], header, 0) {
@@ -607,8 +645,10 @@ pub fn tidy_authors(authors: &mut Vec<String>) {
         {
             continue;
         }
-        // A photo credit is no byline (`AP Photo/Sang Tan`).
-        if words_lower(t).any(|w| w == "photo" || w == "photos") {
+        // A photo credit is no byline (`AP Photo/Sang Tan`); `Text and photos by …` is.
+        if words_lower(t).any(|w| w == "photo" || w == "photos")
+            && !words_lower(t).any(|w| w == "by")
+        {
             continue;
         }
         // Shouted names, not acronyms (`LBCI`): more than one word, mostly capitals.
@@ -678,23 +718,42 @@ pub fn tidy_source(source: &mut Option<String>) {
     }
 }
 
-/// Whether a name is written in capitals: no lower-case letter, or a `Mc`/`Mac` prefix's alone
-/// (`JEFFREY McMURRAY`).
+/// Whether a name is written in capitals: every word in capitals, but for a `Mc`/`Mac` prefix
+/// (`JEFFREY McMURRAY`, `JO McKAY`).
 fn shouted(s: &str) -> bool {
-    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
-    let lower = s.chars().filter(|c| c.is_lowercase()).count();
-    letters > 0 && lower * 10 <= letters
+    let mut any = false;
+    for w in s.split_whitespace() {
+        let letters = w.trim_matches(|c: char| !c.is_alphabetic());
+        if letters.is_empty() {
+            continue;
+        }
+        any = true;
+        let rest = ["Mac", "Mc"]
+            .iter()
+            .find_map(|p| {
+                letters
+                    .strip_prefix(p)
+                    .filter(|r| r.starts_with(char::is_uppercase))
+            })
+            .unwrap_or(letters);
+        if rest.chars().any(char::is_lowercase) {
+            return false;
+        }
+    }
+    any
 }
 
 /// `NICOLE O'BRIEN-SMITH` → `Nicole O'Brien-Smith`; a word's own lower-case letters stay, and
-/// the capital after them (`McMURRAY` → `McMurray`).
+/// the capital right after one (`McMURRAY` → `McMurray`, `MacARTHUR` → `MacArthur`).
 fn title_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut start = true;
     let mut after_lower = false;
     for c in s.chars() {
-        if start || after_lower {
+        if start {
             out.extend(c.to_uppercase());
+        } else if c.is_lowercase() || (after_lower && c.is_uppercase()) {
+            out.push(c);
         } else {
             out.extend(c.to_lowercase());
         }
@@ -906,6 +965,7 @@ mod tests {
             "Reuters",
             "AP Photo/SANG TAN",
             "JEFFREY McMURRAY",
+            "GENERAL DOUGLAS MacARTHUR",
             "Bsoft Nepal Pvt. Ltd",
             "Example Media, Inc.",
             "Munich",
@@ -934,6 +994,7 @@ mod tests {
                 "Gene Johnson",
                 "Reuters",
                 "Jeffrey McMurray",
+                "General Douglas MacArthur",
                 "Ann Lee",
             ]
         );
@@ -1056,6 +1117,35 @@ mod tests {
         let mut h = Header::default();
         assert_eq!(extract(story.clone(), &mut h), story);
         assert!(h.authors.is_empty());
+        // A byline closing a short story leaves it whole; so does a subhead read as a byline.
+        let short = text(&[
+            "The harbour reopened on Tuesday after the storm.",
+            "The ferries left within the hour.",
+            "By Jane Doe",
+        ]);
+        let mut h = Header::default();
+        assert_eq!(extract(short.clone(), &mut h), short);
+        let subhead = text(&[
+            "The harbour reopened on Tuesday after the storm.",
+            "By The Numbers",
+            "Forty ferries left within the hour, carrying two thousand passengers.",
+        ]);
+        let mut h = Header::default();
+        assert_eq!(extract(subhead.clone(), &mut h), subhead);
+        // A stamp above the byline is recorded, after the edge trim too.
+        let mut h = Header::default();
+        let rest = take_leading(
+            text(&[
+                "Updated Jan 3, 2007",
+                "Harbour reopens",
+                "By Jane Doe",
+                "The harbour reopened on Tuesday after the storm had closed it for a week.",
+            ]),
+            &mut h,
+        );
+        assert_eq!(rest.len(), 1, "{rest:?}");
+        assert_eq!(h.authors, ["Jane Doe"]);
+        assert!(h.updated.is_some());
         // Four lines above it are more than a header holds.
         let four = text(&[
             "The harbour reopened on Tuesday.",
