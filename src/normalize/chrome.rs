@@ -5,8 +5,8 @@
 //! Then three rules ([`remove`]): a built-in list of chrome lines (exact, case-insensitive), a
 //! few patterns (`3 of 15`, `(8 Videos)`, `14 hours ago`, photo credits, share/cookie/subscribe
 //! prompts), and lines repeated within the document (three or more copies: all go; two copies:
-//! the second goes), except an HTML article's own subheads ([`remove_keeping`]). A data table's cells reach this as one line per row.
-//! Text that recurs across many unrelated documents is handled at corpus level (`template`).
+//! the second goes), except an HTML article's own subheads ([`remove_keeping`]). A data table's
+//! cells reach this as one line per row. Text that recurs across many unrelated documents is handled at corpus level (`template`).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -219,8 +219,8 @@ fn only_lists_after(lines: &[String]) -> bool {
 
 /// The longest line, in words, that may follow a rights notice the text ends at.
 const MAX_WORDS_AFTER_NOTICE: usize = 40;
-/// The most words a line, on average, after a rights notice the text ends at (ads and link
-/// lists run to a few words a line; an article's paragraphs to twenty and more).
+/// Lines after a rights notice the text ends at hold fewer words than this on average (ads and
+/// link lists run to a few words a line; an article's paragraphs to twenty and more).
 const MEAN_WORDS_AFTER_NOTICE: usize = 15;
 
 /// A publisher's rights notice (`(© MMVII, CBS Broadcasting Inc. All Rights Reserved.)`,
