@@ -6,7 +6,8 @@
 //! few patterns (`3 of 15`, `(8 Videos)`, `14 hours ago`, photo credits, share/cookie/subscribe
 //! prompts), and lines repeated within the document (three or more copies: all go; two copies:
 //! the second goes), except an HTML article's own subheads ([`remove_keeping`]). A data table's
-//! cells reach this as one line per row. Text that recurs across many unrelated documents is handled at corpus level (`template`).
+//! cells reach this as one line per row. Text that recurs across many unrelated documents is
+//! handled at corpus level (`template`).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
