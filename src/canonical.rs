@@ -242,7 +242,7 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
     };
     let canonical_pos = if near.len() >= 3 {
         // Up to eight members, the story's text is what two members hold: the coverage.
-        let story_text = (group.len() > 8).then(|| StoryText::of(group, shingles));
+        let story_text = (group.len() > STORY_TEXT_ABOVE).then(|| StoryText::of(group, shingles));
         let held: Vec<(usize, usize)> = near
             .into_iter()
             .map(|i| {
@@ -490,6 +490,10 @@ pub fn body_hash(body: &str) -> u64 {
 
 /// Members of a story sampled to tell its text from the chrome some of its pages share.
 pub const STORY_TEXT_SAMPLE: usize = 32;
+
+/// Stories of more members than this take their text from [`StoryText`]; smaller ones from the
+/// coverage (what two members hold).
+pub const STORY_TEXT_ABOVE: usize = 8;
 
 /// The text a story's versions carry in common: the shingles held by at least a quarter (and
 /// two) of its first [`STORY_TEXT_SAMPLE`] members. Chrome that a few pages share (one ad
