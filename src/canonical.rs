@@ -114,11 +114,14 @@ pub struct Story {
 }
 
 impl Member {
-    /// The member's own title as printed: none when it is a site or section name.
+    /// The member's own title as printed: when its page title is a site or section name, the
+    /// page's headline element, if it has one.
     pub fn title<'a>(&self, article: &'a Article) -> Option<&'a str> {
-        (!self.site_title)
-            .then_some(article.header.title.as_deref())
-            .flatten()
+        let h = &article.header;
+        match self.site_title {
+            false => h.title.as_deref(),
+            true => h.headline.as_deref(),
+        }
     }
 }
 
@@ -354,6 +357,14 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                     most_common(members.iter().filter_map(|m| title_of(m.doc, headline)))
                 })
             })
+        })
+        // Every member's title is a site's name: their pages' headline elements.
+        .or_else(|| {
+            let headline = |m: &Member| articles[m.doc as usize].header.headline.clone();
+            let canon = members.iter().find(|m| m.doc == canonical);
+            canon
+                .and_then(headline)
+                .or_else(|| most_common(members.iter().filter_map(headline)))
         });
     // Dates near the story's own: the canonical's date when at least half of the dated
     // members are near it, else the members' median date. One member with a wrong date (a
@@ -698,8 +709,12 @@ mod tests {
         shingles: &[Vec<Shingle>],
         groups: &[&[u32]],
         site_names: &[usize],
+        headlines: &[(usize, &str)],
     ) -> Vec<Story> {
-        let articles: Vec<Article> = titles.iter().map(|(p, t)| titled(p, t)).collect();
+        let mut articles: Vec<Article> = titles.iter().map(|(p, t)| titled(p, t)).collect();
+        for &(d, h) in headlines {
+            articles[d].header.headline = Some(h.into());
+        }
         let evidence: Vec<Evidence> = articles.iter().map(crate::evidence::of).collect();
         let site_names: HashSet<u32> = site_names
             .iter()
@@ -743,7 +758,7 @@ mod tests {
             vec![8, 9, 10],
             vec![8, 9],
         ];
-        let stories = titled_stories(&titles, &shingles, &[&[0, 1, 2], &[3], &[4, 5]], &[0]);
+        let stories = titled_stories(&titles, &shingles, &[&[0, 1, 2], &[3], &[4, 5]], &[0], &[]);
         assert_eq!(stories[0].canonical, 0);
         assert_eq!(
             stories[0].title.as_deref(),
@@ -761,6 +776,40 @@ mod tests {
             Some("Harbour reopens after the storm"),
             "a headline before a two-word title"
         );
+    }
+
+    #[test]
+    fn a_site_named_page_prints_its_headline_element() {
+        let titles = [
+            ("a.txt", "Brandon Sun Online"),
+            ("b.txt", "Harbour reopens after the storm"),
+            ("d.txt", "Brandon Sun Online"),
+        ];
+        let shingles = vec![vec![1, 2, 3, 4], vec![1, 2], vec![7]];
+        let headlines = [(0, "Harbour reopens"), (2, "Council approves the budget")];
+        let stories = titled_stories(&titles, &shingles, &[&[0, 1], &[2]], &[0], &headlines);
+        let articles: Vec<Article> = titles.iter().map(|(p, t)| titled(p, t)).collect();
+        let mut a = articles[0].clone();
+        a.header.headline = Some("Harbour reopens".into());
+        // The member titled with its site's name prints its page's headline; the story keeps
+        // the headline its members carry.
+        assert_eq!(stories[0].members[0].title(&a), Some("Harbour reopens"));
+        assert_eq!(
+            stories[0].members[1].title(&articles[1]),
+            Some("Harbour reopens after the storm")
+        );
+        assert_eq!(
+            stories[0].title.as_deref(),
+            Some("Harbour reopens after the storm")
+        );
+        // A story whose only title is a site's name takes its page's headline element.
+        assert_eq!(
+            stories[1].title.as_deref(),
+            Some("Council approves the budget")
+        );
+        // Without one, no title (as `a_site_name_is_never_the_story_title` has it).
+        let bare = titled_stories(&titles, &shingles, &[&[0, 1], &[2]], &[0], &[]);
+        assert_eq!(bare[1].title, None);
     }
 
     #[test]
@@ -783,7 +832,7 @@ mod tests {
             vec![8, 9, 10],
             vec![8, 9],
         ];
-        let stories = titled_stories(&titles, &shingles, &[&[0, 1, 2, 3], &[4, 5]], &[]);
+        let stories = titled_stories(&titles, &shingles, &[&[0, 1, 2, 3], &[4, 5]], &[], &[]);
         assert_eq!(stories[0].canonical, 0);
         assert_eq!(
             stories[0].title.as_deref(),

@@ -29,7 +29,7 @@ const NEW_FILE: &str = "stories.idx.new";
 /// The lock file's name inside the index folder.
 pub const LOCK: &str = "lock";
 /// This build's index format. Another version is refused (rebuild the index).
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 const MAGIC: &[u8; 16] = b"NEWSDEDUP-INDEX\n";
 /// Articles per compressed chunk: enough text for LZ4 to find repeats across articles (site
 /// chrome, agency boilerplate), few enough that chunks compress in parallel.
@@ -417,6 +417,7 @@ fn put_entry(out: &mut Vec<u8>, e: &EntryRef) {
     out.push(u8::from(a.truncated));
     let h = &a.header;
     put_opt_str(out, &h.title);
+    put_opt_str(out, &h.headline);
     for t in [&h.published, &h.updated, &h.date_line, &h.fetched] {
         put_time(out, t);
     }
@@ -447,6 +448,7 @@ fn get_entry(r: &mut Reader) -> Result<Entry, Bad> {
     };
     let truncated = r.u8()? != 0;
     let title = r.opt_str()?;
+    let headline = r.opt_str()?;
     let (published, updated, date_line, fetched) = (r.time()?, r.time()?, r.time()?, r.time()?);
     let n = r.u64()?;
     let mut authors = Vec::new();
@@ -461,6 +463,7 @@ fn get_entry(r: &mut Reader) -> Result<Entry, Bad> {
             format,
             header: Header {
                 title,
+                headline,
                 published,
                 updated,
                 date_line,

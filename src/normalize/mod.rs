@@ -21,6 +21,11 @@ pub use dates::Timestamp;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Header {
     pub title: Option<String>,
+    /// An HTML page's own headline element where it differs from `title` (see
+    /// [`html::headline`]): the member's title when the corpus shows `title` to be a site's
+    /// or section's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
     /// When the article says it was published (`Published …`, `article:published_time`).
     pub published: Option<Timestamp>,
     /// When the article says it was last updated (`Updated …`, `dateModified`).

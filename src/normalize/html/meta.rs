@@ -22,7 +22,7 @@ static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
     )
 });
 
-fn clean(s: &str) -> String {
+pub(super) fn clean(s: &str) -> String {
     markup::fold_collapse(&markup::decode_entities(s))
 }
 
@@ -65,6 +65,9 @@ fn gather(doc: &Html) -> Elements<'_> {
 /// What the page says about itself.
 pub struct PageMeta {
     pub header: Header,
+    /// The page tags no headline (no `og:title`, `twitter:title` or JSON-LD `headline`, and no
+    /// `<h1>` is its title): its title may be the site's name.
+    pub untagged_title: bool,
     /// JSON-LD `articleBody` (see [`article_body`]).
     pub article_body: Option<String>,
 }
@@ -134,6 +137,14 @@ pub fn extract(doc: &Html) -> PageMeta {
 
     let source = publisher(&metas, &ld);
     let title = title(&elements, &metas, &ld);
+    let untagged_title = ["og:title", "twitter:title"]
+        .iter()
+        .all(|k| metas.get(*k).is_none_or(|t| t.trim().is_empty()))
+        && !ld.iter().any(|o| o.get("headline").is_some())
+        && !elements
+            .h1s
+            .iter()
+            .any(|&h| title.as_deref() == Some(element_text(h).as_str()));
     let article_body = article_body(&ld, title.as_deref());
     let url = [metas.get("og:url").map(String::as_str), elements.canonical]
         .into_iter()
@@ -152,6 +163,7 @@ pub fn extract(doc: &Html) -> PageMeta {
         ..Header::default()
     };
     PageMeta {
+        untagged_title,
         header,
         article_body,
     }

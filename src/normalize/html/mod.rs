@@ -8,12 +8,15 @@
 //! 3. [`guide`]: the publisher's JSON-LD `articleBody`, where there is one, confirms which of
 //!    those lines are story. A page whose HTML shows next to no text and has no `articleBody`
 //!    offers its scripts' copy instead ([`script_copy`]).
+//! 4. [`headline`]: the page's own headline element, beside its title (printed when the
+//!    corpus shows the title to be the site's name).
 //!
 //! The result is a list of lines for the shared header extraction and chrome removal.
 
 pub mod content;
 pub mod guard;
 pub mod guide;
+pub mod headline;
 pub mod meta;
 pub mod script_copy;
 
@@ -42,6 +45,11 @@ pub fn extract(html: &str, header: &mut Header, max_bytes: usize) -> content::Te
         body => body,
     };
     let lines = guide::apply(lines, copy.as_deref());
+    // The page's headline element, for when its title proves to be the site's name (looked
+    // for only where the page tags no headline in its metadata: a tagged one is the story's).
+    if meta.untagged_title {
+        header.headline = headline::of_page(header.title.as_deref(), &doc, &lines);
+    }
     let text = |lines| content::Text { lines, subheads };
     // The headline often opens the article container too; it belongs in the header only.
     let lower = |s: &str| {
