@@ -46,7 +46,14 @@ pub struct Parts {
     pub terms: Vec<u32>,
     /// The dateline's place (`BEIRUT`), lower-cased.
     pub place: Option<u32>,
+    /// Whether a headline word is found in the text's first [`TITLE_CHECK_WORDS`] words (a
+    /// site's name as title shares none). Read by the canonical stage, which takes evidence from the
+    /// articles themselves; not carried in Parquet shards (read back as false).
+    pub title_in_text: bool,
 }
+
+/// How many of the text's first words a headline's words are looked for in.
+pub const TITLE_CHECK_WORDS: usize = 150;
 
 /// At most this many headline words are kept (the headline key still reads them all): the
 /// sets' bounds in [`Evidence`] are 16-bit.
@@ -83,7 +90,9 @@ impl From<Parts> for Evidence {
             sets: sets.into_boxed_slice(),
             starts,
             keys: [p.title_key.unwrap_or(0), p.place.unwrap_or(0)],
-            has: u8::from(p.title_key.is_some()) | (u8::from(p.place.is_some()) << 1),
+            has: u8::from(p.title_key.is_some())
+                | (u8::from(p.place.is_some()) << 1)
+                | (u8::from(p.title_in_text) << 2),
         }
     }
 }
@@ -97,6 +106,11 @@ impl Evidence {
     /// The dateline's place (see [`Parts::place`]).
     pub fn place(&self) -> Option<u32> {
         (self.has & 2 != 0).then_some(self.keys[1])
+    }
+
+    /// Whether a headline word is in the text's start (see [`Parts::title_in_text`]).
+    pub fn title_in_text(&self) -> bool {
+        self.has & 4 != 0
     }
 
     fn set(&self, i: usize) -> &[u32] {
@@ -433,6 +447,38 @@ fn folded(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Whether a word of `title` (no stop word) is a word of the first [`TITLE_CHECK_WORDS`] words
+/// of `body`, ignoring case, as the story stage compares words. The title's few words are
+/// compared with each word of the text's start by length first, so next to nothing is hashed
+/// or lower-cased.
+fn title_in_text(title: &str, body: &str) -> bool {
+    let title: Vec<String> = words(title)
+        .filter(|w| !STOP.iter().any(|s| s.eq_ignore_ascii_case(w)))
+        .map(str::to_lowercase)
+        .collect();
+    let same = |w: &str| {
+        title.iter().any(|t| {
+            t.len() == w.len()
+                && (t.eq_ignore_ascii_case(w) || (!w.is_ascii() && *t == w.to_lowercase()))
+        })
+    };
+    // Most tokens are one ASCII word with punctuation around it: compared as they are.
+    fn simple(token: &str) -> Option<&str> {
+        let word = token.trim_matches(|c: char| c.is_ascii_punctuation());
+        word.bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+            .then_some(word)
+    }
+    !title.is_empty()
+        && body
+            .split_whitespace()
+            .take(TITLE_CHECK_WORDS)
+            .any(|token| match simple(token) {
+                Some(word) => !word.is_empty() && same(word),
+                None => words(token).any(same),
+            })
+}
+
 /// The evidence of one article.
 pub fn of(article: &Article) -> Evidence {
     let (title_key, title_words) = article
@@ -454,9 +500,16 @@ pub fn of(article: &Article) -> Evidence {
         .map(|p| words(p).map(word_hash).collect::<Vec<_>>())
         .filter(|p| !p.is_empty())
         .map(|p| run_hash(&p));
+    let title_in_text = !title_words.is_empty()
+        && article
+            .header
+            .title
+            .as_deref()
+            .is_some_and(|t| title_in_text(&folded(t), &body));
     Evidence::from(Parts {
         title_key,
         title_words,
+        title_in_text,
         lede: sorted(lede_shingles),
         quotes: sorted(quote_shingles),
         terms: sorted(terms(&paras)),
@@ -630,10 +683,13 @@ mod tests {
             quotes: vec![3],
             terms: vec![4, 5, 6],
             place: None,
+            title_in_text: true,
         };
         let e = Evidence::from(parts.clone());
         assert_eq!(e.title_key(), Some(0));
         assert_eq!(e.place(), None);
+        assert!(e.title_in_text());
+        assert!(!Evidence::default().title_in_text());
         assert_eq!(e.title_words(), [1, 2]);
         assert!(e.lede().is_empty());
         assert_eq!(e.quotes(), [3]);

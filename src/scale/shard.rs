@@ -297,6 +297,8 @@ pub fn read(path: &Path) -> anyhow::Result<Vec<Row>> {
                         quotes: u32s(&list(7)),
                         terms: u32s(&list(8)),
                         place: (!place.is_null(i)).then(|| place.value(i)),
+                        // Not carried: only the canonical stage reads it, from the articles.
+                        title_in_text: false,
                     }),
                 });
             }
@@ -347,6 +349,7 @@ mod tests {
                     quotes: Vec::new(),
                     terms: vec![4, 5, u32::MAX],
                     place: Some(9),
+                    title_in_text: false,
                 }),
             })
             .map(|mut r| {
