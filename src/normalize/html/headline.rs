@@ -28,8 +28,9 @@ const RUNNING_WORDS: usize = 12;
 /// A headline has this many words at least, and at most.
 const MIN_WORDS: usize = 3;
 const MAX_WORDS: usize = 30;
-/// An element holding more text than this is a container, not a headline.
+/// An element holding more text than this, or more nodes, is a container, not a headline.
 const MAX_BYTES: usize = 400;
+const MAX_NODES: usize = 64;
 
 /// The lower-cased words of [`CONTENT_CHARS`] letters or more of `text`, hashed: in any
 /// language written with spaces, short words are the function words ("für", "und", "the").
@@ -59,12 +60,29 @@ pub fn of_page(title: Option<&str>, doc: &Html, lines: &[String]) -> Option<Stri
     let mut lead: Option<Vec<u32>> = None;
     let mut in_text: Option<HashSet<&str>> = None;
     let mut best: Option<(f64, String)> = None;
-    for el in doc
-        .root_element()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-    {
-        if !named_headline(el) {
+    // One walk over the page, counting the links it is inside (so no element looks at its
+    // ancestors); each element's text is read for a bounded number of nodes. Linear in the
+    // page.
+    let mut links = 0usize;
+    for edge in doc.root_element().traverse() {
+        let el = match edge {
+            Edge::Open(node) => match ElementRef::wrap(node) {
+                Some(el) => el,
+                None => continue,
+            },
+            Edge::Close(node) => {
+                if ElementRef::wrap(node).is_some_and(|e| e.value().name() == "a") {
+                    links -= 1;
+                }
+                continue;
+            }
+        };
+        if el.value().name() == "a" {
+            links += 1;
+        }
+        // A link's text is another page's headline (a teaser, a section, the site's name),
+        // never this page's own.
+        if links > 0 || !named_headline(el) {
             continue;
         }
         let Some(raw) = short_text(el) else {
@@ -137,31 +155,30 @@ fn named_headline(el: ElementRef) -> bool {
     matches!(v.name(), "h1" | "h2" | "h3") || names().any(|a| has(a, "head") || has(a, "title"))
 }
 
-/// Whether `node` lies inside a link (within the element or around it).
-fn in_link(node: NodeRef<Node>) -> bool {
-    node.ancestors()
-        .filter_map(ElementRef::wrap)
-        .any(|a| a.value().name() == "a")
-}
-
-/// The element's text outside links, a line break (`<br>`) as a newline, unless it holds more than
-/// [`MAX_BYTES`] (read no further than that: a page's header or body container is skipped at
-/// little cost).
+/// The element's text outside links, a line break (`<br>`) as a newline; none when it holds
+/// more than [`MAX_BYTES`] of text or [`MAX_NODES`] nodes (read no further: a page's header or
+/// body container is skipped at little cost).
 fn short_text(el: ElementRef) -> Option<String> {
     let mut raw = String::new();
-    for edge in el.traverse() {
-        let Edge::Open(node) = edge else {
-            continue;
-        };
-        match node.value() {
-            // A link's text is another page's headline (a teaser, a section, the site's
-            // name), never this page's own.
-            Node::Text(t) if !in_link(node) => {
-                raw.push_str(t);
-                raw.push(' ');
-            }
-            Node::Element(e) if e.name() == "br" => raw.push('\n'),
-            _ => {}
+    let mut links = 0usize;
+    for (n, edge) in el.traverse().enumerate() {
+        if n > 2 * MAX_NODES {
+            return None;
+        }
+        let is_link =
+            |node: NodeRef<Node>| matches!(node.value(), Node::Element(e) if e.name() == "a");
+        match edge {
+            Edge::Open(node) if is_link(node) => links += 1,
+            Edge::Close(node) if is_link(node) => links -= 1,
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) if links == 0 => {
+                    raw.push_str(t);
+                    raw.push(' ');
+                }
+                Node::Element(e) if e.name() == "br" => raw.push('\n'),
+                _ => {}
+            },
+            Edge::Close(_) => {}
         }
         if raw.len() > MAX_BYTES {
             return None;
@@ -210,6 +227,27 @@ mod tests {
         assert_eq!(of_page(None, &doc, &story()).as_deref(), want);
         // The title itself is not offered again.
         assert_eq!(of_page(want, &doc, &story()), None);
+    }
+
+    #[test]
+    fn an_element_of_many_nodes_is_a_container_read_no_further() {
+        // The headline's words after 100 empty elements: past the node bound, so the element
+        // is not read to its end (every named element is read at most that far, whatever the
+        // page's nesting).
+        let spans = "<span></span>".repeat(100);
+        let page = format!(
+            "<html><head><title>Meadow Free Press</title></head><body>\
+             <div class=\"headline\">{spans}Carter: Book has prompted discussion</div>\
+             <p>story</p></body></html>"
+        );
+        let doc = Html::parse_document(&page);
+        assert_eq!(of_page(Some("Meadow Free Press"), &doc, &story()), None);
+        let few = page.replace(&spans, "<span></span>");
+        let doc = Html::parse_document(&few);
+        assert_eq!(
+            of_page(Some("Meadow Free Press"), &doc, &story()).as_deref(),
+            Some("Carter: Book has prompted discussion")
+        );
     }
 
     #[test]
