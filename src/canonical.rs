@@ -118,9 +118,10 @@ impl Member {
     /// page's headline element, if it has one.
     pub fn title<'a>(&self, article: &'a Article) -> Option<&'a str> {
         let h = &article.header;
-        match self.site_title {
-            false => h.title.as_deref(),
-            true => h.headline.as_deref(),
+        if self.site_title {
+            h.headline.as_deref()
+        } else {
+            h.title.as_deref()
         }
     }
 }
@@ -358,9 +359,14 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                 })
             })
         })
-        // Every member's title is a site's name: their pages' headline elements.
+        // No member has a title but site names: the headline element of the canonical's page
+        // if it prints one, else the one most members print.
         .or_else(|| {
-            let headline = |m: &Member| articles[m.doc as usize].header.headline.clone();
+            let headline = |m: &Member| {
+                m.site_title
+                    .then(|| articles[m.doc as usize].header.headline.clone())
+                    .flatten()
+            };
             let canon = members.iter().find(|m| m.doc == canonical);
             canon
                 .and_then(headline)
@@ -394,7 +400,6 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                 .as_deref()
                 .is_some_and(|t| t.chars().all(|c| !c.is_alphabetic() || (c as u32) < 0x250));
             latin
-                && members.len() >= 2
                 && !story_words.is_empty()
                 && !e.title_words().is_empty()
                 && !e.title_in_text()

@@ -456,11 +456,14 @@ fn title_in_text(title: &str, body: &str) -> bool {
         .filter(|w| !STOP.iter().any(|s| s.eq_ignore_ascii_case(w)))
         .map(str::to_lowercase)
         .collect();
-    let same = |w: &str| {
-        title.iter().any(|t| {
-            t.len() == w.len()
-                && (t.eq_ignore_ascii_case(w) || (!w.is_ascii() && *t == w.to_lowercase()))
-        })
+    let same = |w: &str| match w.is_ascii() {
+        true => title
+            .iter()
+            .any(|t| t.len() == w.len() && t.eq_ignore_ascii_case(w)),
+        false => {
+            let w = w.to_lowercase();
+            title.contains(&w)
+        }
     };
     // Most tokens are one ASCII word with punctuation around it: compared as they are.
     fn simple(token: &str) -> Option<&str> {

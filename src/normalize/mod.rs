@@ -185,9 +185,15 @@ pub fn normalize_with(path: &str, text: &str, opts: &Options) -> Article {
     });
     header::tidy_authors(&mut header.authors);
     header::tidy_source(&mut header.source);
+    // The header stage may have taken the title from the text: the headline element is kept
+    // only where it differs.
+    if header.headline.is_some() && header.headline == header.title {
+        header.headline = None;
+    }
     let mut fields: Vec<&mut String> = header
         .title
         .iter_mut()
+        .chain(header.headline.iter_mut())
         .chain(header.authors.iter_mut())
         .chain(header.source.iter_mut())
         .collect();

@@ -28,8 +28,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 
-/// The version of [`Params`] and of the shard layout ([`shard`]).
-pub const FORMAT: u32 = 1;
+/// The version of [`Params`] and of the shard layout ([`shard`]; 2: the article bytes carry
+/// the page's headline element, as the story index's format 3 does).
+pub const FORMAT: u32 = 2;
 
 /// Every setting either side of the engine reads: the run's options and the stages' constants
 /// that the engine's aggregations need (list caps, sample sizes, thresholds).
