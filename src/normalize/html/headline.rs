@@ -1,12 +1,13 @@
 //! The page's own headline element: a heading, or an element named `*head*` or `*title*`
 //! (`<span class="ViewArticleTitle">`, `<div id="headline">`), whose words the story's opening
-//! repeats. It is kept beside the page's title, and printed instead of it when the corpus shows
-//! that title to be a site's name ("Prescott Herald", "Brandon Sun Online": carried by many
-//! unrelated documents, [`crate::story::features::site_titles`]).
+//! repeats. It is kept beside the page's title, and printed instead of it when that title
+//! proves to be a site's name: carried by many unrelated documents ("Prescott Herald", "Brandon
+//! Sun Online"; [`crate::story::features::site_titles`]), or sharing no word with its story's
+//! title, its text's start or its names (the canonical stage).
 //!
 //! Judged on this page alone, a title that shares no word with the text is no safe sign of a
 //! site's name (a pun or a quotation as headline; tried, see docs/extractors.md), so the page
-//! only offers the element; the corpus decides.
+//! only offers the element; the corpus and the story decide.
 
 use std::collections::HashSet;
 
