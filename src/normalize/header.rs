@@ -474,6 +474,13 @@ fn long_words(text: &str) -> HashSet<String> {
 /// Words of the story's start that a short title is checked against.
 const LEDE_WORDS: usize = 150;
 
+/// Whether a text's letters are all Latin (below U+0250): its words are found by spaces, as the
+/// site-name tests on titles compare them.
+pub fn is_latin(text: &str) -> bool {
+    text.chars()
+        .all(|c| !c.is_alphabetic() || (c as u32) < 0x250)
+}
+
 /// A page title of one or two words that shares no word with the start of the story is a
 /// site's or section's name (`Ottawa Recorder`, `Advertiser links`, `Entertainment`), not a
 /// headline: it is dropped. (Longer titles are judged corpus-wide, by how many unrelated
@@ -482,10 +489,7 @@ pub fn drop_short_site_title(lines: &[String], header: &mut Header) {
     let Some(title) = header.title.as_deref() else {
         return;
     };
-    let latin = title
-        .chars()
-        .all(|c| !c.is_alphabetic() || (c as u32) < 0x250);
-    if !latin || title.split_whitespace().nth(2).is_some() {
+    if !is_latin(title) || title.split_whitespace().nth(2).is_some() {
         return;
     }
     let mut lede = String::new();
