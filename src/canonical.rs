@@ -372,11 +372,13 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
                 .and_then(headline)
                 .or_else(|| most_common(members.iter().filter_map(headline)))
         });
-    // A member's headline that shares no word with the story's headline, nor with the start
-    // of its own text, nor with its names and numbers, is its site's name, carried by too few
-    // documents to be known as one ("News From The Associated Press" over "Surgery on girl
-    // raises ethical questions"). A story of one page keeps its title; so does a title in a
-    // script without spaces between words.
+    // A member's title that shares no word with the story's headline is its site's name,
+    // carried by too few documents to be known as one ("News From The Associated Press" over
+    // "Surgery on girl raises ethical questions"), when its page's own headline element shares
+    // one ("Surgery on Girl Raises Ethical Questions"), or, on a page with no such element,
+    // when it shares none with the start of its own text nor with its names and numbers. A
+    // story of one page keeps its title; so does a title in a script without spaces between
+    // words, unless its page's headline element speaks against it.
     let story_words = title
         .as_deref()
         .and_then(|t| {
@@ -392,19 +394,24 @@ fn build_one(group: &Group, versions: Versions<'_>, rule: CanonicalRule) -> Stor
             let Some(e) = titles.keys.get(m.doc as usize) else {
                 return false;
             };
+            let header = &articles[m.doc as usize].header;
+            let in_story =
+                |words: Vec<u32>| words.iter().any(|w| story_words.binary_search(w).is_ok());
+            if let (Some(title), Some(headline)) = (&header.title, &header.headline) {
+                return !story_words.is_empty()
+                    && !in_story(crate::evidence::headline_words(title))
+                    && in_story(crate::evidence::headline_words(headline));
+            }
             let shares = |set: &[u32]| e.title_words().iter().any(|w| set.binary_search(w).is_ok());
+            if story_words.is_empty() || e.title_words().is_empty() || shares(story_words) {
+                return false;
+            }
             // Latin-script titles only, as for short site titles.
-            let latin = articles[m.doc as usize]
-                .header
+            let latin = header
                 .title
                 .as_deref()
                 .is_some_and(crate::normalize::header::is_latin);
-            latin
-                && !story_words.is_empty()
-                && !e.title_words().is_empty()
-                && !e.title_in_text()
-                && !shares(story_words)
-                && !shares(e.terms())
+            latin && !e.title_in_text() && !shares(e.terms())
         })
         .collect();
     // Dates near the story's own: the canonical's date when at least half of the dated
@@ -941,6 +948,41 @@ mod tests {
         let group = [Group::new(vec![0, 1, 2, 3], &shingles)];
         let stories = build(&group, versions, CanonicalRule::Coverage);
         assert!(!stories[0].members[1].site_title);
+    }
+
+    #[test]
+    fn a_title_the_story_disowns_and_the_pages_headline_owns_is_a_site_name() {
+        let titles = [
+            ("a.txt", "Harbour reopens after the storm"),
+            ("b.txt", "Harbour reopens after the storm"),
+            // Two words, no headline key: only the page's headline element can speak for it.
+            ("c.txt", "Coastal Daily"),
+            ("d.txt", "Ships come back to port"),
+            ("e.txt", "Coastal Daily"),
+        ];
+        let shingles = vec![
+            vec![1, 2, 3, 4],
+            vec![1, 2],
+            vec![1, 3],
+            vec![2, 3],
+            vec![3],
+        ];
+        let headlines = [
+            (2, "Storm over, harbour reopens"),
+            // The page's headline element shares nothing with the story either: no evidence
+            // against the title, which stays.
+            (3, "Fleet returns"),
+            (4, "Council approves the budget"),
+        ];
+        let stories = titled_stories(&titles, &shingles, &[&[0, 1, 2, 3, 4]], &[], &headlines);
+        let flags: Vec<bool> = stories[0].members.iter().map(|m| m.site_title).collect();
+        assert_eq!(flags, [false, false, true, false, false]);
+        let mut c = titled("c.txt", "Coastal Daily");
+        c.header.headline = Some("Storm over, harbour reopens".into());
+        assert_eq!(
+            stories[0].members[2].title(&c),
+            Some("Storm over, harbour reopens")
+        );
     }
 
     #[test]

@@ -210,6 +210,18 @@ fn word_shingles(ws: &[u64], k: usize, out: &mut Vec<u32>) {
 }
 
 /// The normalized headline and its content words.
+/// The content words of a headline or title of any length, hashed and sorted as
+/// [`Evidence::title_words`] (which holds none for a title under [`MIN_TITLE_WORDS`] words).
+pub fn headline_words(headline: &str) -> Vec<u32> {
+    let headline = folded(headline);
+    sorted(
+        words(&headline)
+            .filter(|w| !STOP.iter().any(|s| s.eq_ignore_ascii_case(w)))
+            .map(|w| word_hash(w) as u32)
+            .collect(),
+    )
+}
+
 fn title_evidence(title: &str) -> (Option<u32>, Vec<u32>) {
     let ws: Vec<&str> = words(title).collect();
     if ws.len() < MIN_TITLE_WORDS {
