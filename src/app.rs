@@ -143,7 +143,7 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
         let Some(p) = path else { continue };
         if let Some(settings) = cfg.index.as_ref().filter(|s| index::holds(&s.dir, p)) {
             anyhow::bail!(
-                "{flag} {} is inside the index folder {}; write the stories elsewhere",
+                "{flag} {} is inside the index folder {}; write it elsewhere",
                 p.display(),
                 settings.dir.display()
             );
@@ -175,6 +175,23 @@ fn dedup(args: &RunArgs) -> anyhow::Result<u8> {
     };
     report_skips(&outcome.skipped);
     report_warnings(&outcome.warnings);
+    if report.notes && cfg.index.is_none() && outcome.stats.files == 0 && outcome.skipped.is_empty()
+    {
+        // `[]` with nothing on stderr reads as "no duplicates", not "nothing read".
+        let ignored = outcome.stats.ignored_by_ext;
+        eprintln!(
+            "newsdedup: note: no articles found{}",
+            if ignored > 0 {
+                format!(
+                    "; {ignored} file{} ignored by extension (--ext chooses which files in a \
+                     folder are read)",
+                    if ignored == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
     if let Some(why) = outcome
         .stats
         .spill_problem

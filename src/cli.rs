@@ -24,8 +24,8 @@ use crate::{eval, output, progress};
 /// I/O error (such as a path that does not exist), or an --index that is corrupt, truncated
 /// or of another format version; 3 --strict and some input was skipped; 4 the --index is
 /// being updated by another process (nothing was done: try again later). When
-/// several apply, the status is the first of 2, 1, 3: an error wins over duplicates, duplicates
-/// over skipped inputs.
+/// several apply, the status is the first of 4, 2, 1, 3: an error wins over duplicates,
+/// duplicates over skipped inputs.
 #[derive(Debug, Parser)]
 #[command(
     name = "newsdedup",

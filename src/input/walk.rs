@@ -101,11 +101,31 @@ pub enum Origin {
 pub struct Expander<'a> {
     filter: &'a ExtFilter,
     out: Expanded,
-    /// The paths found so far, from the second path added on: one walk never lists a path
-    /// twice (a file reached through a symlinked folder has another path, kept as before), so a
-    /// million-file folder need not be hashed (a second of listing time).
+    /// The paths found so far, from the second path added on, each made absolute with `.`
+    /// parts dropped ([`same_file_key`]): `x/a.txt`, `./x/a.txt` and `/srv/x/a.txt` are one
+    /// file, read once. One walk never lists a path twice (a file reached through a symlinked
+    /// folder has another path, kept as before), so a million-file folder need not be hashed
+    /// (a second of listing time).
     seen: Option<std::collections::HashSet<PathBuf>>,
+    /// The working folder relative paths are taken from, for [`same_file_key`].
+    cwd: PathBuf,
     added: usize,
+}
+
+/// `path` made absolute against `cwd`, its `.` parts dropped, without asking the file system
+/// (symlinks and `..` are kept as written): how two spellings of one path given on the command
+/// line are known to be one.
+fn same_file_key(cwd: &Path, path: &Path) -> PathBuf {
+    let joined;
+    let path = if path.is_absolute() {
+        path
+    } else {
+        joined = cwd.join(path);
+        &joined
+    };
+    path.components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect()
 }
 
 impl<'a> Expander<'a> {
@@ -114,6 +134,7 @@ impl<'a> Expander<'a> {
             filter,
             out: Expanded::default(),
             seen: None,
+            cwd: std::env::current_dir().unwrap_or_default(),
             added: 0,
         }
     }
@@ -131,11 +152,19 @@ impl<'a> Expander<'a> {
     /// Adds one path: a file, or a folder walked recursively.
     pub fn add(&mut self, arg: &Path, origin: Origin) {
         self.added += 1;
+        let cwd = &self.cwd;
         if self.added == 2 {
-            self.seen = Some(self.out.files.iter().map(|f| f.path.clone()).collect());
+            self.seen = Some(
+                self.out
+                    .files
+                    .iter()
+                    .map(|f| same_file_key(cwd, &f.path))
+                    .collect(),
+            );
         }
         let is_new = |seen: &mut Option<std::collections::HashSet<PathBuf>>, path: &Path| {
-            seen.as_mut().is_none_or(|s| s.insert(path.to_path_buf()))
+            seen.as_mut()
+                .is_none_or(|s| s.insert(same_file_key(cwd, path)))
         };
         let out = &mut self.out;
         let shown = super::shown(arg);
@@ -177,6 +206,18 @@ impl<'a> Expander<'a> {
             match entry {
                 Ok(e) => {
                     if e.file_type().is_dir() {
+                        continue;
+                    }
+                    // A named pipe, socket or device in a folder is no article, and reading a
+                    // pipe would wait for a writer forever. (Named on the command line, one is
+                    // read: `<(zcat a.html.gz)` is a pipe.)
+                    if !e.file_type().is_file() {
+                        out.skipped.push(Skip {
+                            path: super::shown(e.path()),
+                            reason: SkipReason::Unreadable(
+                                "not a regular file (a named pipe, socket or device)".into(),
+                            ),
+                        });
                         continue;
                     }
                     if !self.filter.accepts(e.path()) {

@@ -133,7 +133,7 @@ fn exit_code_precedence_is_2_then_1_then_3() {
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         help.contains(
-            "When several apply, the status is the first of 2, 1, 3: an error wins over \
+            "When several apply, the status is the first of 4, 2, 1, 3: an error wins over \
              duplicates, duplicates over skipped inputs."
         ),
         "{help}"

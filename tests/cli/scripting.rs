@@ -340,6 +340,65 @@ fn files_from_a_list_a_nul_list_and_stdin() {
     assert_eq!(run(&["-0", SEEDS]).status.code(), Some(2));
 }
 
+/// One folder named two ways (`del`, `./del`, its absolute path) once made each file a copy of
+/// itself, and `--format duplicates | xargs rm` deleted every version of every story.
+#[test]
+fn one_folder_named_two_ways_is_read_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("del");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(fixtures().join("seeds")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|e| e == "txt") {
+            std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let once = run_in(tmp.path(), &["del"]);
+    assert!(once.status.success(), "{}", stderr(&once));
+    let twice = run_in(
+        tmp.path(),
+        &["del".as_ref(), "./del".as_ref(), dir.as_os_str()],
+    );
+    assert_eq!(stdout(&twice), stdout(&once));
+    let dups = run_in(
+        tmp.path(),
+        &["--format", "duplicates", "del", "./del", "del/./"],
+    );
+    let listed = stdout(&dups);
+    assert_eq!(
+        listed,
+        stdout(&run_in(tmp.path(), &["--format", "duplicates", "del"]))
+    );
+    // Each story keeps its canonical version: fewer listed than files.
+    assert_eq!(listed.lines().count(), 3, "{listed}");
+}
+
+/// A named pipe in a folder once made the run wait forever for a writer.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_folder_is_a_skip() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("a.txt"),
+        "A story about the harbour reopening today.",
+    )
+    .unwrap();
+    let fifo = tmp.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("a_named_pipe_in_a_folder_is_a_skip: mkfifo not available, not run");
+        return;
+    }
+    let out = run(&[tmp.path()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stories(&out).len(), 1);
+    assert!(
+        stderr(&out).contains("pipe.txt: cannot read: not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// `find … -print0 | newsdedup --files-from -` without `-0` once read the whole list as one
 /// path: a single skip line, `[]` and status 0.
 #[test]
