@@ -134,8 +134,19 @@ pub struct Lock(#[allow(dead_code)] File);
 /// Creates the index folder if needed and takes its lock, or fails with
 /// [`IndexError::Locked`] if another process holds it (after half a second).
 pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
-    fs::create_dir_all(dir)
-        .map_err(|e| anyhow::anyhow!("cannot create the index folder {}: {e}", dir.display()))?;
+    if dir.exists() && !dir.is_dir() {
+        anyhow::bail!(
+            "{}: not a folder (--index names the folder that holds the index)",
+            dir.display()
+        );
+    }
+    fs::create_dir_all(dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the index folder {}: {}",
+            dir.display(),
+            crate::input::io_reason(&e)
+        )
+    })?;
     let path = dir.join(LOCK);
     let file = fs::OpenOptions::new()
         .create(true)

@@ -81,25 +81,41 @@ pub fn parse_line(line: &[u8], at: &str) -> Result<Record, String> {
     })
 }
 
-/// Reads every line of a JSONL stream: records, and (`FILE:LINE`, reason) for bad lines.
-/// An I/O error ends the stream; it is returned with what was read before it.
+/// Reads every line of a JSONL stream: records, and (`FILE:LINE`, reason) for bad lines. A
+/// stream of two or more lines with no record, most of which do not even open a JSON object
+/// (`{`), is not JSON Lines at all (an HTML page, a text dump, perhaps with a JSON-LD line): one
+/// (`FILE`, reason) for it, not one per line. Objects that fail as records (no `text`, a bad
+/// `date`) are still reported line by line. An I/O error
+/// ends the stream; it is returned with what was read before it.
 pub fn read(
     mut reader: impl BufRead,
     name: &str,
     records: &mut Vec<Record>,
     bad: &mut Vec<(String, String)>,
 ) -> std::io::Result<()> {
+    let (first_record, first_bad) = (records.len(), bad.len());
     let mut line = Vec::new();
     let mut number = 0usize;
+    let mut objects = 0usize;
     loop {
         line.clear();
         if reader.read_until(b'\n', &mut line)? == 0 {
+            let lines = bad.len() - first_bad;
+            if records.len() == first_record && lines >= 2 && objects * 2 < lines {
+                let (at, why) = bad.swap_remove(first_bad);
+                bad.truncate(first_bad);
+                bad.push((
+                    name.to_string(),
+                    format!("not JSON Lines: none of its {lines} lines is a record ({at}: {why})"),
+                ));
+            }
             return Ok(());
         }
         number += 1;
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        objects += usize::from(line.trim_ascii_start().first() == Some(&b'{'));
         let at = format!("{name}:{number}");
         match parse_line(&line, &at) {
             Ok(r) => records.push(r),
@@ -189,6 +205,44 @@ mod tests {
             );
             assert!(!err.contains('\n'));
         }
+    }
+
+    #[test]
+    fn a_stream_with_no_record_is_one_skip_not_one_per_line() {
+        let (mut records, mut bad) = (Vec::new(), Vec::new());
+        read(
+            &b"<html>\n<body>\n\n{\"@type\": \"NewsArticle\"}\n<p>x</p>\n"[..],
+            "p.html",
+            &mut records,
+            &mut bad,
+        )
+        .unwrap();
+        assert!(records.is_empty());
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].0, "p.html");
+        assert!(
+            bad[0].1.starts_with(
+                "not JSON Lines: none of its 4 lines is a record (p.html:1: invalid JSON"
+            ),
+            "{}",
+            bad[0].1
+        );
+        // One bad line alone is reported by its line.
+        read(&b"nope"[..], "q.jsonl", &mut records, &mut bad).unwrap();
+        assert_eq!(bad[1].0, "q.jsonl:1");
+        // So are objects that fail as records: the file is JSON Lines, its records are bad.
+        read(
+            &b"{\"id\":1}\n{\"id\":2}\n"[..],
+            "r.jsonl",
+            &mut records,
+            &mut bad,
+        )
+        .unwrap();
+        assert_eq!(bad.len(), 4);
+        assert_eq!(
+            (bad[2].0.as_str(), bad[3].0.as_str()),
+            ("r.jsonl:1", "r.jsonl:2")
+        );
     }
 
     #[test]

@@ -330,8 +330,8 @@ fn jsonl(bytes: &[u8]) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// A damaged index is a one-line error naming its file, exit status 2; another version too;
-/// a held lock is exit status 4.
+/// A damaged index is a one-line error naming its file, exit status 2; another version too,
+/// and a plain file given as the index folder; a held lock is exit status 4.
 #[test]
 fn damaged_locked_and_foreign_indexes_are_refused_by_name() {
     let tmp = tempfile::tempdir().unwrap();
@@ -375,6 +375,17 @@ fn damaged_locked_and_foreign_indexes_are_refused_by_name() {
     assert!(stderr(&o).contains("being updated by another process"));
     drop(held);
     assert!(run_in(d, &["--index", "ix", "-q"]).status.success());
+
+    // A file where the index folder should be is named, with what --index expects.
+    std::fs::write(d.join("plain"), b"x").unwrap();
+    let o = run_in(d, &["--index", "plain", "c", "-q"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("plain: not a folder (--index names the folder"),
+        "{err}"
+    );
 }
 
 /// SIGKILL at random points of an update leaves the index whole: it opens and holds either
