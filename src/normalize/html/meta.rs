@@ -230,7 +230,8 @@ fn meta_map(metas: &[ElementRef]) -> HashMap<String, String> {
 }
 
 /// JSON-LD objects that describe an article (any `@type` naming an article or a posting),
-/// flattened out of arrays and `@graph`.
+/// flattened out of arrays, `@graph`, and the `mainEntity` of a page that is not itself one
+/// (`{"@type":"WebPage","mainEntity":{"@type":"NewsArticle",…}}`).
 fn json_ld(scripts: &[ElementRef]) -> Vec<Value> {
     let mut out = Vec::new();
     for el in scripts {
@@ -255,6 +256,8 @@ fn json_ld(scripts: &[ElementRef]) -> Vec<Value> {
                     };
                     if is_article {
                         out.push(Value::Object(o));
+                    } else if let Some(e) = o.remove("mainEntity") {
+                        stack.push(e);
                     }
                 }
                 _ => {}
@@ -268,11 +271,18 @@ fn is_article_type(t: &str) -> bool {
     t.contains("Article") || t.contains("BlogPosting") || t == "Report" || t == "LiveBlogPosting"
 }
 
-/// A name from a JSON-LD value: a string, an object with `name`, or the first of a list.
+/// A name from a JSON-LD value: a string, an object with `name` (or, for a `Person`, with
+/// `givenName` and `familyName`), or the first of a list.
 fn name_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
-        Value::Object(o) => o.get("name").and_then(name_of),
+        Value::Object(o) => o.get("name").and_then(name_of).or_else(|| {
+            let part = |k: &str| o.get(k).and_then(Value::as_str).map(str::trim);
+            match (part("givenName"), part("familyName")) {
+                (Some(g), Some(f)) if !g.is_empty() && !f.is_empty() => Some(format!("{g} {f}")),
+                _ => None,
+            }
+        }),
         Value::Array(a) => a.iter().find_map(name_of),
         _ => None,
     }
@@ -589,6 +599,38 @@ mod tests {
             Some("Talks collapse in Geneva overnight")
         );
         assert_eq!(h.authors, ["Jane Doe", "John Roe"]);
+    }
+
+    #[test]
+    fn an_article_inside_a_pages_main_entity_and_a_person_by_given_and_family_name() {
+        let page = |ld: &str| {
+            header_of(&Html::parse_document(&format!(
+                r#"<html><head><script type="application/ld+json">{ld}</script></head>
+                <body><p>x</p></body></html>"#
+            )))
+        };
+        // A page whose main entity is the article: its fields are the article's.
+        let h = page(
+            r#"{"@type":"WebPage","name":"Site","mainEntity":{"@type":"NewsArticle",
+               "headline":"Harbour reopens","datePublished":"2024-05-03T18:16:04+02:00",
+               "author":{"@type":"Person","name":"Ana Li"}}}"#,
+        );
+        assert_eq!(h.authors, ["Ana Li"]);
+        assert_eq!(
+            h.published.map(|t| t.to_string()).as_deref(),
+            Some("2024-05-03T18:16:04+02:00")
+        );
+        // A page that is no article and names none keeps nothing from its own fields.
+        let h = page(r#"{"@type":"WebPage","author":{"@type":"Person","name":"Ana Li"}}"#);
+        assert!(h.authors.is_empty());
+        // A Person named by its parts; a part missing gives no name.
+        let h = page(
+            r#"{"@type":"NewsArticle","author":[
+               {"@type":"Person","givenName":"Birgit","familyName":"Baumann"},
+               {"@type":"Person","givenName":"Jan","familyName":" "},
+               {"@type":"Person","givenName":"Anna Giulia","familyName":"Fink"}]}"#,
+        );
+        assert_eq!(h.authors, ["Birgit Baumann", "Anna Giulia Fink"]);
     }
 
     #[test]
