@@ -146,7 +146,7 @@ pub struct AssembleArgs {
     #[arg(long, value_name = "FILE")]
     pub params: PathBuf,
 
-    /// Worker threads (default: the available cores). The output is the same for every value.
+    /// Worker threads (default, or 0: the available cores). The output is the same for every value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 }
@@ -264,7 +264,7 @@ pub struct PipelineArgs {
     #[arg(long, value_name = "LIST", default_value = DEFAULT_EXT)]
     pub ext: String,
 
-    /// Worker threads (default: the available cores). Output is the same for every value.
+    /// Worker threads (default, or 0: the available cores). Output is the same for every value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
@@ -409,7 +409,7 @@ pub struct NormalizeArgs {
     #[arg(long, value_name = "MIB", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..))]
     pub max_html_mib: u16,
 
-    /// Worker threads (default: the available cores). Output is the same for every value.
+    /// Worker threads (default, or 0: the available cores). Output is the same for every value.
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 }
