@@ -168,12 +168,18 @@ impl<R: BufRead> Read for GzMembers<R> {
                             raw.unread(&tape[1..]);
                         }
                         let next = Self::skip_to_member(&mut raw)?;
+                        // A file cut short ends inside its last member: nothing is read on.
+                        let then = if raw.fill_at_least(2)?.is_empty() {
+                            "no gzip member follows it".to_string()
+                        } else {
+                            format!("read on from byte {next}")
+                        };
                         self.raw = Some(raw);
                         return Err(io::Error::new(
                             io::ErrorKind::InvalidData,
                             format!(
                                 "gzip member at byte {} of the file damaged ({e}, near byte \
-                                 {damaged}); read on from byte {next}",
+                                 {damaged}); {then}",
                                 self.member_at
                             ),
                         ));
@@ -411,6 +417,12 @@ mod tests {
             )
         );
         assert!(errors[1].starts_with("gzip member at byte"), "{errors:?}");
+        // A member follows the damaged one: the message says where reading goes on.
+        let third_at = a.len() + 12 + b.len() / 2;
+        assert!(
+            errors[1].ends_with(&format!("; read on from byte {third_at}")),
+            "{errors:?}"
+        );
     }
 
     #[test]

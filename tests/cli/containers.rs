@@ -364,7 +364,7 @@ fn corrupt_and_oversized_compressed_files_are_skipped_with_their_reason() {
             ),
             (
                 shown("cut.txt.gz"),
-                "cannot read: gzip member at byte 0 of the file damaged (incomplete deflate stream, near byte 51); read on from byte 51".to_string()
+                "cannot read: gzip member at byte 0 of the file damaged (incomplete deflate stream, near byte 51); no gzip member follows it".to_string()
             ),
         ]
     );
