@@ -134,18 +134,21 @@ pub struct Lock(#[allow(dead_code)] File);
 /// Creates the index folder if needed and takes its lock, or fails with
 /// [`IndexError::Locked`] if another process holds it (after half a second).
 pub fn lock(dir: &Path) -> anyhow::Result<Lock> {
-    if dir.exists() && !dir.is_dir() {
-        anyhow::bail!(
-            "{}: not a folder (--index names the folder that holds the index)",
-            dir.display()
-        );
-    }
     fs::create_dir_all(dir).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot create the index folder {}: {}",
-            dir.display(),
-            crate::input::io_reason(&e)
-        )
+        // Something that is not a folder is in the way (a file, a dangling link): named as such
+        // rather than with the system's "File exists". Looked at only when creating failed.
+        if dir.symlink_metadata().is_ok() && !dir.is_dir() {
+            anyhow::anyhow!(
+                "{}: not a folder (--index names the folder that holds the index)",
+                dir.display()
+            )
+        } else {
+            anyhow::anyhow!(
+                "cannot create the index folder {}: {}",
+                dir.display(),
+                crate::input::io_reason(&e)
+            )
+        }
     })?;
     let path = dir.join(LOCK);
     let file = fs::OpenOptions::new()

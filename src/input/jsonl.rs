@@ -85,8 +85,8 @@ pub fn parse_line(line: &[u8], at: &str) -> Result<Record, String> {
 /// stream of two or more lines with no record, most of which do not even open a JSON object
 /// (`{`), is not JSON Lines at all (an HTML page, a text dump, perhaps with a JSON-LD line): one
 /// (`FILE`, reason) for it, not one per line. Objects that fail as records (no `text`, a bad
-/// `date`) are still reported line by line. An I/O error
-/// ends the stream; it is returned with what was read before it.
+/// `date`) are still reported line by line. An I/O error ends the stream; it is returned with
+/// what was read before it.
 pub fn read(
     mut reader: impl BufRead,
     name: &str,

@@ -386,6 +386,18 @@ fn damaged_locked_and_foreign_indexes_are_refused_by_name() {
         err.contains("plain: not a folder (--index names the folder"),
         "{err}"
     );
+    // So is a link to nowhere.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.join("nowhere"), d.join("dangling")).unwrap();
+        let o = run_in(d, &["--index", "dangling", "c", "-q"]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains("dangling: not a folder (--index names the folder"),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 /// SIGKILL at random points of an update leaves the index whole: it opens and holds either
